@@ -1,0 +1,406 @@
+# The Python layer: turns whatever the caller passes into contiguous native
+# float32/float64 buffers, validates `out` and `num_threads`, makes exactly
+# one kernel call (GIL released) and hands the result back in the caller's
+# shape and dtype.  It is compiled with Cython only to keep the per-call cost
+# small; all arithmetic happens in the kernels (or, for longdouble, in NumPy).
+import operator
+
+import numpy as np
+
+cimport numpy as cnp
+from cpython.pycapsule cimport PyCapsule_GetPointer
+from libc.stdint cimport int64_t
+
+from csigmoid._kernel_table cimport (
+    KernelTable, Operation,
+    OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE, OP_BACKWARD,
+)
+from csigmoid._openmp cimport omp_get_max_threads
+
+cdef extern from "_fp.h":
+    ctypedef struct fpflags "csigmoid_fpflags":
+        pass
+    void fpflags_save "csigmoid_fpflags_save"(fpflags* saved)
+    void fpflags_restore "csigmoid_fpflags_restore"(const fpflags* saved)
+
+cnp.import_array()
+
+# The kernel variant in use; set by _isa.select() at import.
+cdef KernelTable* kernels = NULL
+
+# Below this many elements per thread, starting OpenMP threads costs more than
+# the work they share (measured: see BENCHMARKS.md / the closing note of issue 2).
+cdef int64_t MIN_ELEMENTS_PER_THREAD = 32768
+
+cdef object FLOAT16 = np.dtype(np.float16)
+cdef object FLOAT32 = np.dtype(np.float32)
+cdef object FLOAT64 = np.dtype(np.float64)
+cdef object LONGDOUBLE = np.dtype(np.longdouble)
+
+
+def use_kernels(kernel_table):
+    """Make the kernels in `kernel_table` (a capsule from a _kernels_* module) current."""
+    global kernels
+    kernels = <KernelTable*>PyCapsule_GetPointer(kernel_table, "csigmoid.KernelTable")
+
+
+cdef int effective_threads(object num_threads, str name) except -1:
+    """num_threads as the caller gave it -> the thread count to use (before size limits)."""
+    cdef int available = omp_get_max_threads()
+    cdef object requested
+    if num_threads is None:
+        return available
+    if isinstance(num_threads, bool):
+        raise TypeError(f"{name}: num_threads must be an int or None, not bool")
+    try:
+        requested = operator.index(num_threads)
+    except TypeError:
+        raise TypeError(
+            f"{name}: num_threads must be an int or None, not {type(num_threads).__name__}"
+        ) from None
+    if requested < 1:
+        raise ValueError(f"{name}: num_threads must be >= 1, got {requested}")
+    return available if requested > available else requested
+
+
+cdef inline int threads_for(int64_t n, int threads) noexcept:
+    cdef int64_t useful = n // MIN_ELEMENTS_PER_THREAD
+    if useful < threads:
+        return <int>useful if useful > 1 else 1
+    return threads
+
+
+cdef object result_dtype(object dtype, str name):
+    """The dtype a result has for an input of `dtype` (a TypeError names what is refused)."""
+    cdef str kind = dtype.kind
+    if kind == "f":
+        return np.dtype(dtype.char)          # native byte order
+    if kind in "biu":
+        return FLOAT64
+    raise TypeError(
+        f"{name}: unsupported dtype {dtype} (expected a real floating-point, integer or bool array)"
+    )
+
+
+cdef inline object compute_dtype(object dtype):
+    """The kernel dtype for a result dtype: float16 is computed in float32;
+    None means NumPy's longdouble path (longdouble wider than double)."""
+    cdef int type_num = (<cnp.dtype>dtype).type_num
+    if type_num == cnp.NPY_DOUBLE:
+        return FLOAT64
+    if type_num == cnp.NPY_FLOAT or type_num == cnp.NPY_FLOAT16:
+        return FLOAT32
+    if dtype.itemsize == 8:                  # longdouble that is just a double (MSVC)
+        return FLOAT64
+    return None
+
+
+cdef inline bint is_kernel_ready(cnp.ndarray a, object dtype):
+    """Usable as a kernel buffer as it is: right native dtype, aligned, C- or F-contiguous.
+
+    Compares type numbers, not dtype objects: an equal dtype need not be the
+    same object (e.g. one made by newbyteorder('=')).
+    """
+    cdef int flags = cnp.PyArray_FLAGS(a)
+    return (
+        cnp.PyArray_TYPE(a) == (<cnp.dtype>dtype).type_num
+        and cnp.PyArray_ISNOTSWAPPED(a)
+        and (flags & cnp.NPY_ARRAY_ALIGNED)
+        and (flags & (cnp.NPY_ARRAY_C_CONTIGUOUS | cnp.NPY_ARRAY_F_CONTIGUOUS))
+    )
+
+
+cdef inline cnp.ndarray as_kernel_input(cnp.ndarray a, object dtype):
+    """`a` itself if the kernel can read it in place, else a native aligned copy
+    that keeps C or F order (other strides become C order; 0-d stays 0-d)."""
+    if is_kernel_ready(a, dtype):
+        return a
+    if cnp.PyArray_FLAGS(a) & cnp.NPY_ARRAY_F_CONTIGUOUS:
+        return np.array(a, dtype=dtype, order="F")
+    return np.array(a, dtype=dtype, order="C")
+
+
+cdef inline bint same_element_order(cnp.ndarray a, cnp.ndarray b):
+    """Whether flat index i is the same element in both (both dense, same order)."""
+    cdef int fa = cnp.PyArray_FLAGS(a), fb = cnp.PyArray_FLAGS(b)
+    return bool(
+        (fa & fb & cnp.NPY_ARRAY_C_CONTIGUOUS) or (fa & fb & cnp.NPY_ARRAY_F_CONTIGUOUS)
+    )
+
+
+cdef inline bint is_same_buffer(cnp.ndarray a, cnp.ndarray b):
+    return (
+        cnp.PyArray_DATA(a) == cnp.PyArray_DATA(b)
+        and a.dtype.itemsize == b.dtype.itemsize
+        and same_element_order(a, b)
+    )
+
+
+cdef cnp.ndarray check_out(object out, tuple shape, object dtype, str name, str label):
+    """Validate one output array; raise naming what is wrong (nothing is written)."""
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"{name}: {label} must be a numpy.ndarray, not {type(out).__name__}")
+    if out.shape != shape:
+        raise ValueError(f"{name}: {label} has shape {out.shape}, expected {shape}")
+    if out.dtype != dtype or not out.dtype.isnative:
+        raise TypeError(f"{name}: {label} has dtype {out.dtype}, expected {dtype}")
+    if not out.flags.writeable:
+        raise ValueError(f"{name}: {label} is read-only")
+    return <cnp.ndarray>out
+
+
+cdef cnp.ndarray kernel_output(cnp.ndarray out, cnp.ndarray like, object dtype, tuple inputs):
+    """`out` if the kernel can write into it directly, else a fresh buffer
+    (the caller then copies it into `out`): the kernel needs `out` dense in
+    the same element order as the inputs, and either disjoint from each
+    input or exactly the same buffer (in place)."""
+    cdef cnp.ndarray a
+    if out is not None and is_kernel_ready(out, dtype) and same_element_order(out, like):
+        for a in inputs:
+            if not is_same_buffer(out, a) and np.may_share_memory(out, a):
+                break
+        else:
+            return out
+    return np.empty_like(like, dtype=dtype)
+
+
+cdef void call_kernel(Operation op, cnp.ndarray in0, cnp.ndarray in1,
+                      cnp.ndarray out0, cnp.ndarray out1, int threads):
+    cdef int64_t n = cnp.PyArray_SIZE(in0)
+    cdef void* p_in0 = cnp.PyArray_DATA(in0)
+    cdef void* p_in1 = cnp.PyArray_DATA(in1)
+    cdef void* p_out0 = cnp.PyArray_DATA(out0)
+    cdef void* p_out1 = cnp.PyArray_DATA(out1)
+    cdef bint single = cnp.PyArray_TYPE(in0) == cnp.NPY_FLOAT
+    threads = threads_for(n, threads)
+    if n == 0:
+        return
+    with nogil:
+        if single:
+            kernels.run_f32(op, <float*>p_in0, <float*>p_in1, <float*>p_out0, <float*>p_out1, n, threads)
+        else:
+            kernels.run_f64(op, <double*>p_in0, <double*>p_in1, <double*>p_out0, <double*>p_out1, n, threads)
+
+
+cdef object deliver(cnp.ndarray result, object out, object dtype, bint scalar):
+    """Copy/cast the kernel's buffer to where the caller wants it and return that."""
+    cdef fpflags saved
+    if out is not None:
+        if result is not out:
+            # a float32 -> float16 cast may underflow: expected, not the caller's error
+            fpflags_save(&saved)
+            with np.errstate(all="ignore"):
+                np.copyto(out, result, casting="unsafe")
+            fpflags_restore(&saved)
+        return out
+    if result.dtype != dtype:
+        fpflags_save(&saved)
+        with np.errstate(all="ignore"):
+            result = result.astype(dtype)
+        fpflags_restore(&saved)
+    return result[()] if scalar else result
+
+
+cdef tuple longdouble_parts(object x):
+    """sigma and sigma' of x in NumPy longdouble arithmetic (the rare path for
+    longdouble wider than double), as arrays; no FP warnings or flags.
+
+    Stable forms: t = exp(-|x|) never overflows; sigma' = t/(1+t)**2 is symmetric.
+    """
+    cdef fpflags saved
+    fpflags_save(&saved)
+    with np.errstate(all="ignore"):
+        t = np.exp(-np.abs(x))
+        s = 1 + t
+        y = np.where(x >= 0, 1 / s, t / s)
+        dy = t / (s * s)
+    fpflags_restore(&saved)
+    return np.asarray(y), np.asarray(dy)
+
+
+cdef object longdouble_backward(object g, object y):
+    """g * y * (1 - y) in NumPy longdouble arithmetic, as an array."""
+    cdef fpflags saved
+    fpflags_save(&saved)
+    with np.errstate(all="ignore"):
+        result = g * (y * (1 - y))
+    fpflags_restore(&saved)
+    return np.asarray(result)
+
+
+cdef object unary(Operation op, str name, object x, object out, object num_threads):
+    cdef int threads = effective_threads(num_threads, name)
+    cdef object xa = np.asarray(x)
+    cdef object dtype = result_dtype(xa.dtype, name)
+    cdef object kdtype = compute_dtype(dtype)
+    cdef cnp.ndarray out_array = None
+    cdef bint fused = op == OP_SIGMOID_AND_DERIVATIVE
+    cdef cnp.ndarray out1_array = None
+    cdef cnp.ndarray src, res0, res1
+
+    if out is not None:
+        if fused:
+            if not isinstance(out, tuple) or len(out) != 2:
+                raise TypeError(f"{name}: out must be a tuple of two arrays (y_out, dy_out)")
+            out_array = check_out(out[0], xa.shape, dtype, name, "out[0]")
+            out1_array = check_out(out[1], xa.shape, dtype, name, "out[1]")
+            if np.shares_memory(out_array, out1_array):
+                raise ValueError(f"{name}: out[0] and out[1] overlap; they must be separate arrays")
+        else:
+            out_array = check_out(out, xa.shape, dtype, name, "out")
+
+    if kdtype is None:
+        y, dy = longdouble_parts(xa.astype(dtype))
+        if fused:
+            return (deliver(y, out_array, dtype, xa.ndim == 0),
+                    deliver(dy, out1_array, dtype, xa.ndim == 0))
+        return deliver(y if op == OP_SIGMOID else dy, out_array, dtype, xa.ndim == 0)
+
+    src = as_kernel_input(xa, kdtype)
+    res0 = kernel_output(out_array, src, kdtype, (src,))
+    res1 = kernel_output(out1_array, src, kdtype, (src,)) if fused else res0
+    call_kernel(op, src, src, res0, res1, threads)
+    if fused:
+        return (deliver(res0, out_array, dtype, xa.ndim == 0),
+                deliver(res1, out1_array, dtype, xa.ndim == 0))
+    return deliver(res0, out_array, dtype, xa.ndim == 0)
+
+
+def sigmoid(x, out=None, *, num_threads=None):
+    """Logistic sigmoid, sigma(x) = 1 / (1 + exp(-x)), elementwise.
+
+    Parameters
+    ----------
+    x : array_like
+        Real input (float16/32/64, longdouble, integer or bool).
+    out : ndarray, optional
+        Where to write the result: exactly the result's shape and dtype,
+        writeable.  May be `x` itself (in place).
+    num_threads : int, optional
+        Upper bound on the OpenMP threads used; default: OpenMP's current
+        maximum (OMP_NUM_THREADS, threadpoolctl limits).
+
+    Returns
+    -------
+    ndarray or scalar
+        float32 for float32 input, float16 for float16 (computed in float32),
+        longdouble for longdouble, float64 otherwise; a NumPy scalar for a
+        scalar or 0-d input without `out`.
+
+    Raises
+    ------
+    TypeError
+        Complex, object, string or datetime input; `out` of the wrong type or
+        dtype; a non-integer `num_threads`.
+    ValueError
+        `out` of the wrong shape or read-only; `num_threads` < 1.
+
+    Notes
+    -----
+    Max error 2 ulp in float32 and float64 over the whole real line,
+    subnormal results included (sigma(-100) in float32 is 3.7e-44, not 0).
+    sigma(+inf) = 1, sigma(-inf) = 0, sigma(nan) = nan, sigma(0) = 0.5.
+    Raises no floating-point warnings and leaves no FP flags set.
+
+    Examples
+    --------
+    >>> import numpy as np, csigmoid
+    >>> csigmoid.sigmoid(np.array([-1.0, 0.0, 1.0]))
+    array([0.26894142, 0.5       , 0.73105858])
+    """
+    return unary(OP_SIGMOID, "sigmoid", x, out, num_threads)
+
+
+def sigmoid_derivative(x, out=None, *, num_threads=None):
+    """Derivative of the logistic sigmoid, sigma'(x) = sigma(x) * (1 - sigma(x)).
+
+    Computed from `x` as e^-|x| / (1 + e^-|x|)^2, which stays exact at both
+    tails (the y*(1-y) form is 0 beyond x ~ 17 in float32).  Parameters,
+    return types and errors as for `sigmoid`.
+
+    Notes
+    -----
+    Max error 4 ulp in float32 and float64, subnormal results included.
+    sigma'(+-inf) = 0, sigma'(0) = 0.25, sigma'(nan) = nan.
+
+    Examples
+    --------
+    >>> import csigmoid
+    >>> float(csigmoid.sigmoid_derivative(0.0))
+    0.25
+    """
+    return unary(OP_DERIVATIVE, "sigmoid_derivative", x, out, num_threads)
+
+
+def sigmoid_and_derivative(x, out=None, *, num_threads=None):
+    """(sigma(x), sigma'(x)) in one pass over `x`, sharing one exponential.
+
+    Parameters
+    ----------
+    x : array_like
+        As for `sigmoid`.
+    out : tuple of two ndarrays, optional
+        (y_out, dy_out), each of the result's shape and dtype; they must not
+        overlap each other (ValueError).
+    num_threads : int, optional
+        As for `sigmoid`.
+
+    Returns
+    -------
+    (y, dy)
+        Bit-identical to ``(sigmoid(x), sigmoid_derivative(x))``.
+
+    Examples
+    --------
+    >>> import csigmoid
+    >>> y, dy = csigmoid.sigmoid_and_derivative([0.0, 2.0])
+    >>> y.tolist(), dy.tolist()
+    ([0.5, 0.8807970779778823], [0.25, 0.10499358540350652])
+    """
+    return unary(OP_SIGMOID_AND_DERIVATIVE, "sigmoid_and_derivative", x, out, num_threads)
+
+
+def sigmoid_backward(grad_output, output, out=None, *, num_threads=None):
+    """Backprop through a sigmoid: grad_output * y * (1 - y), y = sigmoid's output.
+
+    One fused pass.  The inputs broadcast like NumPy and the result has
+    NumPy's result type of the two (float16 computed in float32, integers and
+    bool as float64).
+
+    This is the exact product of what it is given (error <= 2 ulp).  Because
+    a stored y near 1 has already lost 1 - y, gradients at the far upper tail
+    are only as good as y; for gradients exact at the tails use
+    ``grad_output * sigmoid_derivative(x)``.
+
+    Examples
+    --------
+    >>> import csigmoid
+    >>> float(csigmoid.sigmoid_backward(2.0, 0.5))
+    0.5
+    """
+    cdef str name = "sigmoid_backward"
+    cdef int threads = effective_threads(num_threads, name)
+    cdef object g = np.asarray(grad_output)
+    cdef object y = np.asarray(output)
+    result_dtype(g.dtype, name)
+    result_dtype(y.dtype, name)
+    cdef object dtype = result_dtype(np.result_type(g.dtype, y.dtype), name)
+    cdef object kdtype = compute_dtype(dtype)
+    cdef tuple shape = np.broadcast_shapes(g.shape, y.shape)
+    cdef bint scalar = len(shape) == 0
+    cdef cnp.ndarray out_array = None
+    cdef cnp.ndarray g_src, y_src, res
+    if out is not None:
+        out_array = check_out(out, shape, dtype, name, "out")
+    if kdtype is None:
+        return deliver(longdouble_backward(g.astype(dtype), y.astype(dtype)), out_array, dtype, scalar)
+    g_src = as_kernel_input(g, kdtype) if g.shape == shape else np.ascontiguousarray(
+        np.broadcast_to(g, shape), dtype=kdtype)
+    y_src = as_kernel_input(y, kdtype) if y.shape == shape else np.ascontiguousarray(
+        np.broadcast_to(y, shape), dtype=kdtype)
+    if not same_element_order(g_src, y_src):
+        g_src = np.ascontiguousarray(g_src)
+        y_src = np.ascontiguousarray(y_src)
+    res = kernel_output(out_array, g_src, kdtype, (g_src, y_src))
+    call_kernel(OP_BACKWARD, g_src, y_src, res, res, threads)
+    return deliver(res, out_array, dtype, scalar)

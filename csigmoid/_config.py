@@ -1,0 +1,42 @@
+"""show_config(): what this installation of csigmoid runs with."""
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+from csigmoid import _cpu, _isa
+
+
+def config():
+    """The configuration as a dict (what show_config prints)."""
+    try:
+        installed = version("csigmoid")
+    except PackageNotFoundError:
+        installed = "unknown (not installed)"
+    openmp = _cpu.openmp_version()
+    return {
+        "version": installed,
+        "python": sys.version.split()[0],
+        "compiler": _cpu.compiler(),
+        "openmp": f"enabled (OpenMP {openmp}, runtime {_cpu.openmp_runtime()})" if openmp
+        else "disabled (built without OpenMP: single-threaded)",
+        "max_threads": _cpu.max_threads(),
+        "cpu_level": _cpu.cpu_level(),
+        "kernel_variants": ", ".join(_isa.available_variants()),
+        "kernel_in_use": _isa.current_variant(),
+    }
+
+
+def show_config(file=None):
+    """Print csigmoid's version, OpenMP build and runtime, thread count,
+    compiler, and the SIMD kernel variant in use."""
+    labels = {
+        "version": "csigmoid",
+        "python": "Python",
+        "compiler": "compiler",
+        "openmp": "OpenMP",
+        "max_threads": "max threads",
+        "cpu_level": "CPU supports",
+        "kernel_variants": "kernels runnable here",
+        "kernel_in_use": "kernel in use",
+    }
+    for key, value in config().items():
+        print(f"{labels[key]:>22}: {value}", file=file)

@@ -1,0 +1,67 @@
+"""Instruction-set selection: which compiled variant of the kernels runs.
+
+The kernels are compiled once per level (setup.py); at import the CPU is
+probed once and the best level that the CPU supports, that the build has,
+and that ``CSIGMOID_SIMD`` allows is made current.  ``CSIGMOID_SIMD`` names
+the highest level allowed (``baseline``, ``avx2`` or ``avx512``): it can
+only rule levels out, never force one the CPU lacks.  A variant the CPU
+cannot run is never imported (its module code may use its instructions).
+"""
+import importlib
+import os
+import warnings
+
+from csigmoid import _api, _cpu
+
+ENV_VARIABLE = "CSIGMOID_SIMD"
+
+
+def _build_has(level):
+    return importlib.util.find_spec(f"csigmoid._kernels_{level}") is not None
+
+
+def available_variants():
+    """Levels both built and runnable on this CPU, lowest first."""
+    top = _cpu.LEVELS.index(_cpu.cpu_level())
+    return tuple(level for level in _cpu.LEVELS[: top + 1] if _build_has(level))
+
+
+def _allowed_by_env():
+    requested = os.environ.get(ENV_VARIABLE, "").strip().lower()
+    if not requested:
+        return _cpu.LEVELS
+    if requested not in _cpu.LEVELS:
+        warnings.warn(
+            f"{ENV_VARIABLE}={requested!r} is not one of {', '.join(_cpu.LEVELS)}; ignored",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        return _cpu.LEVELS
+    return _cpu.LEVELS[: _cpu.LEVELS.index(requested) + 1]
+
+
+_current = None
+
+
+def use_variant(level):
+    """Make `level` the kernels every call uses (tests use this to run each variant)."""
+    global _current
+    if level not in available_variants():
+        raise ValueError(
+            f"kernel variant {level!r} is not available here; available: {available_variants()}"
+        )
+    module = importlib.import_module(f"csigmoid._kernels_{level}")
+    _api.use_kernels(module.kernel_table)
+    _current = level
+
+
+def current_variant():
+    return _current
+
+
+def select():
+    """Pick and install the best allowed variant; return its name."""
+    allowed = _allowed_by_env()
+    best = [level for level in available_variants() if level in allowed][-1]
+    use_variant(best)
+    return best

@@ -1,0 +1,15 @@
+# Lets every module compile with or without OpenMP: without it, the stubs
+# report one thread and prange loops run serially.
+cdef extern from *:
+    """
+    #ifdef _OPENMP
+    #include <omp.h>
+    #define CSIGMOID_OPENMP_VERSION _OPENMP
+    #else
+    #define CSIGMOID_OPENMP_VERSION 0
+    static inline int omp_get_max_threads(void) { return 1; }
+    #endif
+    """
+    # 0 when built without OpenMP, else the yyyymm version of the spec
+    const int OPENMP_VERSION "CSIGMOID_OPENMP_VERSION"
+    int omp_get_max_threads() noexcept nogil

@@ -1,0 +1,28 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+CHECKOUT = TESTS.parent
+
+# The tests exercise the installed csigmoid, never the checkout's unbuilt
+# csigmoid/ folder.  --import-mode=importlib (pyproject.toml) keeps pytest from
+# putting the checkout on sys.path, but `python -m pytest` run in the checkout
+# puts it there anyway (as ''): take it off again.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != CHECKOUT]
+# importlib mode keeps this folder off sys.path too; put it back for the shared
+# helper `layouts` (it holds no `csigmoid`, so the installed package still wins).
+sys.path.insert(0, str(TESTS))
+
+from csigmoid import _isa  # noqa: E402
+
+
+@pytest.fixture(params=_isa.available_variants())
+def variant(request):
+    """Run the test once per kernel variant this CPU can run, then put back
+    the variant that was selected before."""
+    previous = _isa.current_variant()
+    _isa.use_variant(request.param)
+    yield request.param
+    _isa.use_variant(previous)
