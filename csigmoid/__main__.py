@@ -1,0 +1,92 @@
+"""``python -m csigmoid``: configuration, a self-check against stored
+high-precision values, and a short speed table against the NumPy formula
+(and scipy.special.expit when installed).  Takes a few seconds.
+"""
+import sys
+import time
+
+import numpy as np
+
+import csigmoid
+from csigmoid._reference import STORED, ulp_error
+
+# The accuracy bounds csigmoid promises (ulps), checked here on the stored points.
+BOUNDS = {"sigmoid": 2.0, "sigmoid_derivative": 4.0}
+SIZES = (1_000, 100_000, 1_000_000, 10_000_000)
+
+
+def check_stored_values():
+    """Compare both kernels' results at the stored points; return True if all are in bounds."""
+    print("\nSelf-check against stored 40-digit values (max error in ulps):")
+    ok = True
+    xs = np.array(sorted(STORED), dtype=np.float64)
+    for dtype in (np.float32, np.float64):
+        y, dy = csigmoid.sigmoid_and_derivative(xs.astype(dtype))
+        for name, values, column in (("sigmoid", y, 0), ("sigmoid_derivative", dy, 1)):
+            errors = [ulp_error(v, STORED[x][column], dtype) for x, v in zip(xs.tolist(), values)]
+            worst = max(errors)
+            passed = worst <= BOUNDS[name]
+            ok &= passed
+            print(f"  {np.dtype(dtype).name:>8} {name:<19} {worst:6.3f} ulp  "
+                  f"(bound {BOUNDS[name]:g})  {'ok' if passed else 'FAILED'}")
+    return ok
+
+
+def best_time(fn, budget):
+    """Best of repeated calls within about `budget` seconds (at least 3 calls)."""
+    best, spent, calls = float("inf"), 0.0, 0
+    while calls < 3 or spent < budget:
+        start = time.perf_counter()
+        fn()
+        elapsed = time.perf_counter() - start
+        best, spent, calls = min(best, elapsed), spent + elapsed, calls + 1
+    return best
+
+
+def speed_table():
+    contenders = {
+        "csigmoid": lambda x, out: csigmoid.sigmoid(x, out=out),
+        "numpy 1/(1+exp(-x))": lambda x, out: 1 / (1 + np.exp(-x)),
+    }
+    try:
+        from scipy.special import expit
+    except ImportError:
+        print("\n(scipy not installed: scipy.special.expit not compared)")
+    else:
+        contenders["scipy expit"] = lambda x, out: expit(x, out=out)
+    names = list(contenders)
+    print(f"\nSpeed, ns per element (best of repeats; {csigmoid._cpu.max_threads()} threads, "
+          f"kernel {csigmoid._isa.current_variant()}):")
+    print(f"  {'dtype':>8} {'size':>10}" + "".join(f"{n:>21}" for n in names) + "   csigmoid speed-up")
+    rng = np.random.default_rng(0)
+    for dtype in (np.float32, np.float64):
+        for n in SIZES:
+            x = rng.uniform(-20, 20, n).astype(dtype)
+            out = np.empty_like(x)
+            times = {name: float("inf") for name in names}
+            # interleave the contenders so that drift on a shared machine hits all alike
+            for _ in range(3):
+                for name in names:
+                    times[name] = min(times[name], best_time(lambda: contenders[name](x, out), 0.02))
+            per_element = {name: times[name] / n * 1e9 for name in names}
+            others = min(per_element[name] for name in names[1:])
+            print(f"  {np.dtype(dtype).name:>8} {n:>10,}"
+                  + "".join(f"{per_element[name]:>21.3f}" for name in names)
+                  + f"   x{others / per_element['csigmoid']:.1f} vs best other")
+
+
+def main(argv):
+    if argv:
+        print("usage: python -m csigmoid", file=sys.stderr)
+        return 2
+    csigmoid.show_config()
+    ok = check_stored_values()
+    speed_table()
+    if not ok:
+        print("\nSELF-CHECK FAILED", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
