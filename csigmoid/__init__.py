@@ -2,6 +2,15 @@
 
 sigma(x) = 1 / (1 + exp(-x)),  sigma'(x) = sigma(x) * (1 - sigma(x)).
 """
+try:
+    from csigmoid import _api  # noqa: F401  (the compiled core; its absence has one usual cause)
+except ImportError as error:
+    raise ImportError(
+        "csigmoid's compiled extensions are missing. If this is the source checkout "
+        "(its csigmoid/ folder shadows the installed package), run from another directory "
+        "or with `python -P`; otherwise reinstall with `python -m pip install .`."
+    ) from error
+
 from csigmoid import _isa
 from csigmoid._api import (
     sigmoid,
