@@ -76,11 +76,11 @@ cdef inline float exp_nonpositive_f32(float a) noexcept nogil:
     """e**a for a in [-104, 0] (or NaN -> NaN), subnormal results rounded once.
 
     a = k*ln2 + r with |r| <= ln2/2; e**r = 1 + r + r^2 P(r), P a degree-4
-    minimax fit (relative error 2^-26.8 on |r| <= 0.35); 2**k is applied as
+    minimax fit on |r| <= 0.35; 2**k is applied as
     2**(k+64) (always a normal number, so the product is exact) times 2**-64,
     the only rounding that can land in the subnormal range.  A NaN a gives a
-    NaN p and so a NaN result whatever garbage k holds.
-    Max error of the result: 0.52 ulp.
+    NaN p and so a NaN result whatever garbage k holds.  Its error is measured
+    through sigma (below), which for x < -17 is this function's result.
     """
     cdef float shift = <float>12582912.0                     # 0x1.8p23: k lands in the low mantissa bits
     cdef float kd = mul_add(a, <float>1.4426950216293335, shift)   # 0x1.715476p0 = log2(e)
@@ -104,7 +104,7 @@ cdef inline double exp_nonpositive_f64(double a) noexcept nogil:
     """e**a for a in [-746, 0] (or NaN -> NaN), subnormal results rounded once.
 
     Same scheme as the float32 version; P is a degree-9 minimax fit
-    (relative error 2^-56 on |r| <= 0.35).  Max error of the result: 0.51 ulp.
+    (relative error 2^-56 on |r| <= 0.35).
     """
     cdef double shift = 6755399441055744.0                   # 0x1.8p52
     cdef double kd = mul_add(a, 1.4426950408889634, shift)   # 0x1.71547652b82fep0 = log2(e)
@@ -162,7 +162,9 @@ cdef inline void sigmoid_parts(real x, real* y, real* dy) noexcept nogil:
     sigma(x) = 1/(1+t) for x >= 0 and t/(1+t) for x < 0;
     sigma'(x) = t/(1+t)**2 = (t/(1+t)) * (1/(1+t)), symmetric in x, so never
     the y*(1-y) form that cancels to 0 at the upper tail.
-    Max error: sigma 1.53 ulp, sigma' 2.9 ulp (float32, FMA; exhaustive).
+    Max error measured (tests/test_accuracy.py): float32, every input: sigma
+    1.53 ulp, sigma' 2.93 ulp; float64, 3.1e6 dense inputs: sigma 1.38 ulp,
+    sigma' 2.23 ulp; the same within 0.03 ulp with and without FMA.
     """
     cdef real one = 1
     cdef real t = exp_neg_abs(x)
