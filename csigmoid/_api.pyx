@@ -32,6 +32,10 @@ cdef KernelTable* kernels = NULL
 # the work they share (measured: see BENCHMARKS.md / the closing note of issue 2).
 cdef int64_t MIN_ELEMENTS_PER_THREAD = 32768
 
+# Below this many elements the kernel runs with the GIL held: releasing and
+# re-taking it costs more than the work (a few microseconds at most).
+cdef int64_t MIN_ELEMENTS_TO_RELEASE_GIL = 4096
+
 cdef object FLOAT16 = np.dtype(np.float16)
 cdef object FLOAT32 = np.dtype(np.float32)
 cdef object FLOAT64 = np.dtype(np.float64)
@@ -175,11 +179,90 @@ cdef void call_kernel(Operation op, cnp.ndarray in0, cnp.ndarray in1,
     threads = threads_for(n, threads)
     if n == 0:
         return
+    if n < MIN_ELEMENTS_TO_RELEASE_GIL:
+        if single:
+            kernels.run_f32(op, <float*>p_in0, <float*>p_in1, <float*>p_out0, <float*>p_out1, n, 1)
+        else:
+            kernels.run_f64(op, <double*>p_in0, <double*>p_in1, <double*>p_out0, <double*>p_out1, n, 1)
+        return
     with nogil:
         if single:
             kernels.run_f32(op, <float*>p_in0, <float*>p_in1, <float*>p_out0, <float*>p_out1, n, threads)
         else:
             kernels.run_f64(op, <double*>p_in0, <double*>p_in1, <double*>p_out0, <double*>p_out1, n, threads)
+
+
+cdef inline bint is_dense_native(cnp.ndarray a, int type_num):
+    """C-contiguous, aligned, native byte order and of type `type_num`."""
+    cdef int flags = cnp.PyArray_FLAGS(a)
+    return (
+        cnp.PyArray_TYPE(a) == type_num
+        and cnp.PyArray_ISNOTSWAPPED(a)
+        and (flags & cnp.NPY_ARRAY_ALIGNED)
+        and (flags & cnp.NPY_ARRAY_C_CONTIGUOUS)
+    )
+
+
+cdef inline bint are_disjoint(cnp.ndarray a, cnp.ndarray b):
+    """Whether two dense arrays share no byte."""
+    cdef char* pa = <char*>cnp.PyArray_DATA(a)
+    cdef char* pb = <char*>cnp.PyArray_DATA(b)
+    return pa + cnp.PyArray_NBYTES(a) <= pb or pb + cnp.PyArray_NBYTES(b) <= pa
+
+
+cdef inline bint is_direct_out(object out, cnp.ndarray x):
+    """Whether the kernel may write x's result straight into `out`: an ndarray
+    of x's type, shape and dense C order, writeable, and either x itself (in
+    place) or disjoint from it.  Anything else goes the general way (which
+    also raises the errors)."""
+    cdef cnp.ndarray o
+    cdef int ndim = cnp.PyArray_NDIM(x)
+    if type(out) is not np.ndarray:
+        return False
+    o = <cnp.ndarray>out
+    return (
+        is_dense_native(o, cnp.PyArray_TYPE(x))
+        and cnp.PyArray_FLAGS(o) & cnp.NPY_ARRAY_WRITEABLE
+        and cnp.PyArray_NDIM(o) == ndim
+        and cnp.PyArray_CompareLists(cnp.PyArray_DIMS(o), cnp.PyArray_DIMS(x), ndim)
+        and (cnp.PyArray_DATA(o) == cnp.PyArray_DATA(x) or are_disjoint(o, x))
+    )
+
+
+cdef object fast_unary(Operation op, object x, object out, object num_threads):
+    """The common case at the cost of a few flag tests: x a dense native
+    float32/float64 ndarray (at least 1-d), `out` absent or arrays the kernel
+    can write directly, no thread request.  Returns None when the case is not
+    this one; the general path then handles (or rejects) it."""
+    cdef cnp.ndarray xa, out0, out1
+    cdef int type_num
+    if type(x) is not np.ndarray or num_threads is not None:
+        return None
+    xa = <cnp.ndarray>x
+    type_num = cnp.PyArray_TYPE(xa)
+    if ((type_num != cnp.NPY_FLOAT and type_num != cnp.NPY_DOUBLE)
+            or cnp.PyArray_NDIM(xa) == 0 or not is_dense_native(xa, type_num)):
+        return None
+    if op != OP_SIGMOID_AND_DERIVATIVE:
+        if out is None:
+            out0 = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(xa), cnp.PyArray_DIMS(xa), type_num, 0)
+        elif is_direct_out(out, xa):
+            out0 = <cnp.ndarray>out
+        else:
+            return None
+        call_kernel(op, xa, xa, out0, out0, omp_get_max_threads())
+        return out0
+    if out is None:
+        out0 = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(xa), cnp.PyArray_DIMS(xa), type_num, 0)
+        out1 = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(xa), cnp.PyArray_DIMS(xa), type_num, 0)
+    elif (type(out) is tuple and len(<tuple>out) == 2
+            and is_direct_out((<tuple>out)[0], xa) and is_direct_out((<tuple>out)[1], xa)
+            and are_disjoint((<tuple>out)[0], (<tuple>out)[1])):
+        out0, out1 = <tuple>out
+    else:
+        return None
+    call_kernel(op, xa, xa, out0, out1, omp_get_max_threads())
+    return out0, out1
 
 
 cdef object deliver(cnp.ndarray result, object out, object dtype, bint scalar):
@@ -229,6 +312,13 @@ cdef object longdouble_backward(object g, object y):
 
 
 cdef object unary(Operation op, str name, object x, object out, object num_threads):
+    cdef object fast = fast_unary(op, x, out, num_threads)
+    if fast is not None:
+        return fast
+    return general_unary(op, name, x, out, num_threads)
+
+
+cdef object general_unary(Operation op, str name, object x, object out, object num_threads):
     cdef int threads = effective_threads(num_threads, name)
     cdef object xa = np.asarray(x)
     cdef object dtype = result_dtype(xa.dtype, name)
