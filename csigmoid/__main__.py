@@ -1,6 +1,9 @@
 """``python -m csigmoid``: configuration, a self-check against stored
 high-precision values, and a short speed table against the NumPy formula
 (and scipy.special.expit when installed).  Takes a few seconds.
+
+``python -m csigmoid bench [options]``: the full side-by-side benchmark
+(csigmoid._bench; ``--help`` lists the options).
 """
 import sys
 import time
@@ -76,8 +79,11 @@ def speed_table():
 
 
 def main(argv):
+    if argv and argv[0] == "bench":
+        from csigmoid import _bench
+        return _bench.main(argv[1:])
     if argv:
-        print("usage: python -m csigmoid", file=sys.stderr)
+        print("usage: python -m csigmoid [bench [--help | options]]", file=sys.stderr)
         return 2
     csigmoid.show_config()
     ok = check_stored_values()

@@ -13,7 +13,7 @@ from libc.stdint cimport int64_t
 
 from csigmoid._kernel_table cimport (
     KernelTable, Operation,
-    OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE, OP_BACKWARD,
+    OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE, OP_BACKWARD, OP_COPY,
 )
 from csigmoid._openmp cimport omp_get_max_threads
 
@@ -210,22 +210,26 @@ cdef inline bint are_disjoint(cnp.ndarray a, cnp.ndarray b):
     return pa + cnp.PyArray_NBYTES(a) <= pb or pb + cnp.PyArray_NBYTES(b) <= pa
 
 
-cdef inline bint is_direct_out(object out, cnp.ndarray x):
-    """Whether the kernel may write x's result straight into `out`: an ndarray
-    of x's type, shape and dense C order, writeable, and either x itself (in
-    place) or disjoint from it.  Anything else goes the general way (which
-    also raises the errors)."""
-    cdef cnp.ndarray o
+cdef inline bint is_like(object a, cnp.ndarray x):
+    """Whether `a` is an ndarray of x's type, shape and dense C order (native, aligned)."""
     cdef int ndim = cnp.PyArray_NDIM(x)
-    if type(out) is not np.ndarray:
-        return False
-    o = <cnp.ndarray>out
     return (
-        is_dense_native(o, cnp.PyArray_TYPE(x))
-        and cnp.PyArray_FLAGS(o) & cnp.NPY_ARRAY_WRITEABLE
-        and cnp.PyArray_NDIM(o) == ndim
-        and cnp.PyArray_CompareLists(cnp.PyArray_DIMS(o), cnp.PyArray_DIMS(x), ndim)
-        and (cnp.PyArray_DATA(o) == cnp.PyArray_DATA(x) or are_disjoint(o, x))
+        type(a) is np.ndarray
+        and is_dense_native(<cnp.ndarray>a, cnp.PyArray_TYPE(x))
+        and cnp.PyArray_NDIM(<cnp.ndarray>a) == ndim
+        and cnp.PyArray_CompareLists(cnp.PyArray_DIMS(<cnp.ndarray>a), cnp.PyArray_DIMS(x), ndim)
+    )
+
+
+cdef inline bint is_direct_out(object out, cnp.ndarray x):
+    """Whether the kernel may write x's result straight into `out`: like x,
+    writeable, and either x itself (in place) or disjoint from it.  Anything
+    else goes the general way (which also raises the errors)."""
+    return (
+        is_like(out, x)
+        and cnp.PyArray_FLAGS(<cnp.ndarray>out) & cnp.NPY_ARRAY_WRITEABLE
+        and (cnp.PyArray_DATA(<cnp.ndarray>out) == cnp.PyArray_DATA(x)
+             or are_disjoint(<cnp.ndarray>out, x))
     )
 
 
@@ -468,6 +472,36 @@ def sigmoid_backward(grad_output, output, out=None, *, num_threads=None):
     >>> float(csigmoid.sigmoid_backward(2.0, 0.5))
     0.5
     """
+    cdef object fast = fast_backward(grad_output, output, out, num_threads)
+    if fast is not None:
+        return fast
+    return general_backward(grad_output, output, out, num_threads)
+
+
+cdef object fast_backward(object grad_output, object output, object out, object num_threads):
+    """sigmoid_backward's common case, as fast_unary: two dense native arrays
+    of one float type and shape, `out` absent or writable directly."""
+    cdef cnp.ndarray g, y, result
+    cdef int type_num
+    if (type(grad_output) is not np.ndarray or type(output) is not np.ndarray
+            or num_threads is not None):
+        return None
+    g, y = <cnp.ndarray>grad_output, <cnp.ndarray>output
+    type_num = cnp.PyArray_TYPE(g)
+    if ((type_num != cnp.NPY_FLOAT and type_num != cnp.NPY_DOUBLE) or cnp.PyArray_NDIM(g) == 0
+            or not is_dense_native(g, type_num) or not is_like(y, g)):
+        return None
+    if out is None:
+        result = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(g), cnp.PyArray_DIMS(g), type_num, 0)
+    elif is_direct_out(out, g) and is_direct_out(out, y):
+        result = <cnp.ndarray>out
+    else:
+        return None
+    call_kernel(OP_BACKWARD, g, y, result, result, omp_get_max_threads())
+    return result
+
+
+cdef object general_backward(object grad_output, object output, object out, object num_threads):
     cdef str name = "sigmoid_backward"
     cdef int threads = effective_threads(num_threads, name)
     cdef object g = np.asarray(grad_output)
@@ -494,3 +528,22 @@ def sigmoid_backward(grad_output, output, out=None, *, num_threads=None):
     res = kernel_output(out_array, g_src, kdtype, (g_src, y_src))
     call_kernel(OP_BACKWARD, g_src, y_src, res, res, threads)
     return deliver(res, out_array, dtype, scalar)
+
+
+def parallel_copy(src, dst, *, num_threads=None):
+    """dst[...] = src with the kernels' thread split: the memory-bandwidth limit
+    that ``python -m csigmoid bench`` compares against (no elementwise
+    function can stream an array faster than copying it).
+
+    Both must be dense native float32 or float64 arrays of the same dtype,
+    shape and order; dst writeable and disjoint from src.
+    """
+    cdef str name = "parallel_copy"
+    cdef int threads = effective_threads(num_threads, name)
+    if type(src) is not np.ndarray or type(dst) is not np.ndarray:
+        raise TypeError(f"{name}: src and dst must be numpy.ndarray")
+    if not (is_dense_native(src, cnp.NPY_FLOAT) or is_dense_native(src, cnp.NPY_DOUBLE)):
+        raise TypeError(f"{name}: src must be a C-contiguous native float32 or float64 array")
+    if not is_direct_out(dst, src) or cnp.PyArray_DATA(dst) == cnp.PyArray_DATA(src):
+        raise ValueError(f"{name}: dst must be a writeable array like src, disjoint from it")
+    call_kernel(OP_COPY, src, src, dst, dst, threads)

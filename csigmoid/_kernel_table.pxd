@@ -13,6 +13,8 @@ cdef enum Operation:
     OP_SIGMOID_AND_DERIVATIVE
     # out0 = in0 * in1 * (1 - in1)   (in0 = grad_output, in1 = sigma output)
     OP_BACKWARD
+    # out0 = in0: the memory-bandwidth limit that the benchmark measures against
+    OP_COPY
 
 ctypedef void (*run_f32_t)(Operation op, const float* in0, const float* in1,
                            float* out0, float* out1, int64_t n, int num_threads) noexcept nogil

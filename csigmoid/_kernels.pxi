@@ -18,10 +18,12 @@ from cython cimport floating as real
 from cython.parallel cimport prange
 from libc.math cimport fabs, fabsf, fma, fmaf
 from libc.stdint cimport int64_t, uint32_t, uint64_t
+from libc.string cimport memcpy
 from cpython.pycapsule cimport PyCapsule_New
 
 from csigmoid._kernel_table cimport (
-    KernelTable, Operation, OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE,
+    KernelTable, Operation, OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE, OP_BACKWARD,
+    OP_COPY,
 )
 
 cdef extern from "_fp.h" nogil:
@@ -220,9 +222,11 @@ cdef inline void run_span(Operation op, const real* in0, const real* in1,
     elif op == OP_SIGMOID_AND_DERIVATIVE:
         for i in range(n):
             sigmoid_parts(in0[i], &out0[i], &out1[i])
-    else:
+    elif op == OP_BACKWARD:
         for i in range(n):
             out0[i] = backward_one(in0[i], in1[i])
+    else:
+        memcpy(out0, in0, n * sizeof(real))
     fpflags_restore(&saved)
 
 
