@@ -233,14 +233,28 @@ cdef inline bint is_direct_out(object out, cnp.ndarray x):
     )
 
 
+cdef inline int fast_threads(object num_threads):
+    """effective_threads for the fast path: None or a plain positive int; -1
+    for anything else (the general path then validates it)."""
+    cdef int available = omp_get_max_threads()
+    if num_threads is None:
+        return available
+    if type(num_threads) is not int or num_threads < 1:
+        return -1
+    return available if num_threads >= available else <int>num_threads
+
+
 cdef object fast_unary(Operation op, object x, object out, object num_threads):
     """The common case at the cost of a few flag tests: x a dense native
     float32/float64 ndarray (at least 1-d), `out` absent or arrays the kernel
-    can write directly, no thread request.  Returns None when the case is not
+    can write directly, num_threads None or a positive int.  Returns None when the case is not
     this one; the general path then handles (or rejects) it."""
     cdef cnp.ndarray xa, out0, out1
-    cdef int type_num
-    if type(x) is not np.ndarray or num_threads is not None:
+    cdef int type_num, threads
+    if type(x) is not np.ndarray:
+        return None
+    threads = fast_threads(num_threads)
+    if threads < 0:
         return None
     xa = <cnp.ndarray>x
     type_num = cnp.PyArray_TYPE(xa)
@@ -254,7 +268,7 @@ cdef object fast_unary(Operation op, object x, object out, object num_threads):
             out0 = <cnp.ndarray>out
         else:
             return None
-        call_kernel(op, xa, xa, out0, out0, omp_get_max_threads())
+        call_kernel(op, xa, xa, out0, out0, threads)
         return out0
     if out is None:
         out0 = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(xa), cnp.PyArray_DIMS(xa), type_num, 0)
@@ -265,7 +279,7 @@ cdef object fast_unary(Operation op, object x, object out, object num_threads):
         out0, out1 = <tuple>out
     else:
         return None
-    call_kernel(op, xa, xa, out0, out1, omp_get_max_threads())
+    call_kernel(op, xa, xa, out0, out1, threads)
     return out0, out1
 
 
@@ -483,8 +497,8 @@ cdef object fast_backward(object grad_output, object output, object out, object 
     of one float type and shape, `out` absent or writable directly."""
     cdef cnp.ndarray g, y, result
     cdef int type_num
-    if (type(grad_output) is not np.ndarray or type(output) is not np.ndarray
-            or num_threads is not None):
+    cdef int threads = fast_threads(num_threads)
+    if type(grad_output) is not np.ndarray or type(output) is not np.ndarray or threads < 0:
         return None
     g, y = <cnp.ndarray>grad_output, <cnp.ndarray>output
     type_num = cnp.PyArray_TYPE(g)
@@ -497,7 +511,7 @@ cdef object fast_backward(object grad_output, object output, object out, object 
         result = <cnp.ndarray>out
     else:
         return None
-    call_kernel(OP_BACKWARD, g, y, result, result, omp_get_max_threads())
+    call_kernel(OP_BACKWARD, g, y, result, result, threads)
     return result
 
 
