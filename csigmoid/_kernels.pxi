@@ -4,7 +4,7 @@
 # -march).  Nothing here touches a Python object.
 #
 # Why it vectorizes: every per-element function is `cdef inline`, branch-free
-# (selects, not jumps) and calls nothing but fma/fabs, so GCC/Clang inline
+# (selects, not jumps) and calls nothing but fma and bit casts, so GCC/Clang inline
 # them into the simple loops of the *_span functions and turn those into
 # SIMD loops.  setup.py compiles with -fno-trapping-math (needed to
 # if-convert the selects) and -ffp-contract=off (so that the compiler never
@@ -16,7 +16,7 @@
 # and the dense float64 sweep of tests/test_accuracy.py.
 from cython cimport floating as real
 from cython.parallel cimport prange
-from libc.math cimport fabs, fabsf, fma, fmaf
+from libc.math cimport fma, fmaf
 from libc.stdint cimport int64_t, uint32_t, uint64_t
 from libc.string cimport memcpy
 from cpython.pycapsule cimport PyCapsule_New
@@ -65,12 +65,12 @@ cdef inline real mul_add(real a, real b, real c) noexcept nogil:
 
 
 cdef inline real exact_residual(real c, real a, real b) noexcept nogil:
-    """c - a*b without rounding error when c ~= a*b (it is here).
+    """c - a*b rounded once, for c ~= a*b (it is here).
 
     With FMA this is one instruction.  Without, Dekker's product: Veltkamp's
     split makes a*b = p + e exactly (no error unless a partial product falls
     below the normal range, which costs at most a unit of the smallest
-    subnormal), and c - p is exact by Sterbenz's lemma.
+    subnormal), c - p is exact by Sterbenz's lemma, and (c - p) - e rounds.
     """
     cdef real split, a_hi, a_lo, b_hi, b_lo, p, e, t
     if HAS_FMA:
@@ -91,14 +91,17 @@ cdef inline real exact_residual(real c, real a, real b) noexcept nogil:
 
 
 cdef inline float exp_nonpositive_f32(float a) noexcept nogil:
-    """e**a for a in [-104, 0] (or NaN -> NaN), subnormal results rounded once.
+    """e**a for a in [-104, 0] (or NaN -> NaN), subnormal results included.
 
-    a = k*ln2 + r with |r| <= ln2/2; e**r = 1 + r + r^2 P(r), P a degree-4
-    minimax fit on |r| <= 0.35; 2**k is applied as
-    2**(k+64) (always a normal number, so the product is exact) times 2**-64,
-    the only rounding that can land in the subnormal range.  A NaN a gives a
-    NaN p and so a NaN result whatever garbage k holds.  Its error is measured
-    through sigma (below), which for x < -17 is this function's result.
+    a = k*ln2 + r with |r| <= ln2/2; e**r = 1 + p, p = r + r^2 P(r), P a
+    degree-4 minimax fit on |r| <= 0.35.  The result is 2**(k+64) * (1 + p)
+    as one fused multiply-add (2**(k+64) is always a normal number, so this
+    is one rounding at full precision, where 1 + p and then the product
+    would be two), times 2**-64, the only rounding that can land in the
+    subnormal range (the one before it costs at most a quarter of a
+    subnormal ulp there).  A NaN a gives a NaN p and so a NaN result
+    whatever garbage k holds.  Its error is measured through sigma (below),
+    which for x < -17 is this function's result.
     """
     cdef float shift = <float>12582912.0                     # 0x1.8p23: k lands in the low mantissa bits
     cdef float kd = mul_add(a, <float>1.4426950216293335, shift)   # 0x1.715476p0 = log2(e)
@@ -112,10 +115,9 @@ cdef inline float exp_nonpositive_f32(float a) noexcept nogil:
     p = mul_add(p, r, <float>0.16666573286056519)
     p = mul_add(p, r, <float>0.5)
     p = mul_add(p, r * r, r)
-    p = p + <float>1.0
     # 2**(k+64): exponent field k + 64 + 127, from the integer left in kd's low bits
     cdef float scale = f32_from_bits((k_bits - f32_bits(shift) + <uint32_t>191) << 23)
-    return (p * scale) * <float>5.421010862427522e-20       # 0x1p-64
+    return mul_add(scale, p, scale) * <float>5.421010862427522e-20       # 0x1p-64
 
 
 cdef inline double exp_nonpositive_f64(double a) noexcept nogil:
@@ -141,36 +143,43 @@ cdef inline double exp_nonpositive_f64(double a) noexcept nogil:
     p = mul_add(p, r, 0.16666666666666674)
     p = mul_add(p, r, 0.5000000000000001)
     p = mul_add(p, r * r, r)
-    p = p + 1.0
     cdef double scale = f64_from_bits((k_bits - f64_bits(shift) + <uint64_t>1087) << 52)  # 2**(k+64)
-    return (p * scale) * 5.421010862427522e-20              # 0x1p-64
+    return mul_add(scale, p, scale) * 5.421010862427522e-20              # 0x1p-64
 
 
 cdef inline real exp_neg_abs(real x) noexcept nogil:
-    """e**-|x| (NaN stays NaN).  Below the clamp e**-|x| rounds to +0 anyway."""
+    """e**-|x| (NaN stays NaN).  Below the clamp e**-|x| rounds to +0 anyway.
+
+    -|x| is x with its sign bit set: one OR, where -fabs(x) compiles to an
+    AND and an XOR.
+    """
     cdef real a
     if real is float:
-        a = -fabsf(x)
-        # written so that a NaN a is kept (maxps/maxpd return the second operand on NaN)
+        a = f32_from_bits(f32_bits(x) | <uint32_t>0x80000000)
+        # written so that a NaN a is kept (the compare is false for NaN)
         a = <float>-104.0 if <float>-104.0 > a else a
         return exp_nonpositive_f32(a)
     else:
-        a = -fabs(x)
+        a = f64_from_bits(f64_bits(x) | <uint64_t>0x8000000000000000)
         a = -746.0 if -746.0 > a else a
         return exp_nonpositive_f64(a)
 
 
-cdef inline real refined_quotient(real num, real s, real s_lo, real q) noexcept nogil:
-    """num / (s + s_lo) given q ~= 1/s, accurate to about half an ulp.
+cdef inline real refined_quotient(real num, real t, real q) noexcept nogil:
+    """num / (1 + t) for num = 1 or num = t, 0 <= t <= 1, given q ~= 1/(1 + t),
+    accurate to about half an ulp.
 
-    s = fl(1 + t) and s_lo its rounding error, so s + s_lo is 1 + t exactly;
-    one correction step with an exact residual removes both the error of q and
-    the rounding of s, which the plain num / s would keep (that costs ~1 ulp
-    and broke the 2-ulp bound in float32).
+    One correction step with the residual num - y0*(1 + t), taken against
+    1 + t itself rather than its rounded value, removes both the error of q
+    and the rounding of 1 + t, which the plain num / fl(1 + t) would keep
+    (that costs ~1 ulp and broke the 2-ulp bound in float32).  The residual
+    is (num - y0) - y0*t: num - y0 is exact (Sterbenz: num/2 <= y0 <= num,
+    as 1/2 <= q <= 1), and exact_residual rounds the rest once, a relative
+    2**-53 (float32: 2**-24) of a correction under an ulp.  So 1 + t is never
+    rounded where it matters and its rounding error need not be carried.
     """
     cdef real y0 = num * q
-    cdef real r = exact_residual(num, y0, s)
-    r = mul_add(-y0, s_lo, r)
+    cdef real r = exact_residual(num - y0, y0, t)
     return mul_add(r, q, y0)
 
 
@@ -186,11 +195,9 @@ cdef inline void sigmoid_parts(real x, real* y, real* dy) noexcept nogil:
     """
     cdef real one = 1
     cdef real t = exp_neg_abs(x)
-    cdef real s = one + t
-    cdef real s_lo = (one - s) + t      # exact: |t| <= 1 (Fast2Sum)
-    cdef real q = one / s
-    cdef real lower = refined_quotient(t, s, s_lo, q)     # sigma(-|x|)
-    cdef real upper = refined_quotient(one, s, s_lo, q)   # sigma(|x|)
+    cdef real q = one / (one + t)
+    cdef real lower = refined_quotient(t, t, q)     # sigma(-|x|)
+    cdef real upper = refined_quotient(one, t, q)   # sigma(|x|)
     y[0] = upper if x >= 0 else lower
     dy[0] = lower * upper
 
@@ -198,10 +205,8 @@ cdef inline void sigmoid_parts(real x, real* y, real* dy) noexcept nogil:
 cdef inline real sigmoid_one(real x) noexcept nogil:
     cdef real one = 1
     cdef real t = exp_neg_abs(x)
-    cdef real s = one + t
-    cdef real s_lo = (one - s) + t
     cdef real num = one if x >= 0 else t
-    return refined_quotient(num, s, s_lo, one / s)
+    return refined_quotient(num, t, one / (one + t))
 
 
 cdef inline real derivative_one(real x) noexcept nogil:
