@@ -74,8 +74,13 @@ def compiles(compiler, source, compile_args, link_args=None):
         try:
             objects = compiler.compile([path], output_dir=tmp, extra_postargs=compile_args)
             if link_args is not None:
-                compiler.link_executable(
-                    objects, os.path.join(tmp, "probe"), extra_postargs=link_args
+                # Linked the way the extensions are (a shared object): that link
+                # command carries LDFLAGS, which is how a libomp outside the default
+                # paths is found (macOS wheels); the executable link does not.
+                compiler.link_shared_object(
+                    objects,
+                    compiler.shared_object_filename("probe", output_dir=tmp),
+                    extra_postargs=link_args,
                 )
         except Exception:
             return False

