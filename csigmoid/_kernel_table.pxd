@@ -13,6 +13,10 @@ cdef enum Operation:
     OP_SIGMOID_AND_DERIVATIVE
     # out0 = in0 * in1 * (1 - in1)   (in0 = grad_output, in1 = sigma output)
     OP_BACKWARD
+    # out0 = log(in0 / (1 - in0))
+    OP_LOGIT
+    # out0 = log(sigma(in0))
+    OP_LOG_SIGMOID
 
 ctypedef void (*run_f32_t)(Operation op, const float* in0, const float* in1,
                            float* out0, float* out1, int64_t n, int num_threads) noexcept nogil
