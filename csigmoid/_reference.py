@@ -5,8 +5,9 @@
   that ``python -m csigmoid`` can check the kernels without mpmath.
 * ``ulp_error``: the error of a computed value in units in the last place
   of its dtype, measured exactly with fractions (no rounding in the measure).
-* ``sigmoid_mp`` / ``sigmoid_derivative_mp``: the mpmath definitions the tests
-  use (mpmath is imported only when they are called).
+* ``sigmoid_mp`` / ``sigmoid_derivative_mp`` / ``logit_mp`` /
+  ``log_sigmoid_mp``: the mpmath definitions the tests use (mpmath is
+  imported only when they are called).
 """
 from decimal import Decimal
 from fractions import Fraction
@@ -74,3 +75,29 @@ def sigmoid_derivative_mp(x, dps=60):
     with mpmath.workdps(dps):
         t = mpmath.exp(-abs(mpmath.mpf(float(x))))
         return t / (1 + t) ** 2
+
+
+def logit_mp(p, dps=60):
+    """log(p / (1 - p)) as an mpmath number: -inf at 0, +inf at 1, NaN outside [0, 1].
+
+    1 - p is exact at this precision for any float p, so nothing cancels.
+    """
+    import mpmath
+
+    with mpmath.workdps(dps):
+        p = mpmath.mpf(float(p))
+        if mpmath.isnan(p) or p < 0 or p > 1:
+            return mpmath.nan
+        if p == 0:
+            return mpmath.ninf
+        if p == 1:
+            return mpmath.inf
+        return mpmath.log(p) - mpmath.log(1 - p)
+
+
+def log_sigmoid_mp(x, dps=60):
+    """log(sigma(x)) = -log1p(e^-x) as an mpmath number."""
+    import mpmath
+
+    with mpmath.workdps(dps):
+        return -mpmath.log1p(mpmath.exp(-mpmath.mpf(float(x))))

@@ -12,7 +12,8 @@ import numpy as np
 import csigmoid
 
 # The unary functions; sigmoid_and_derivative returns a (y, dy) tuple.
-FUNCTIONS = (csigmoid.sigmoid, csigmoid.sigmoid_derivative, csigmoid.sigmoid_and_derivative)
+FUNCTIONS = (csigmoid.sigmoid, csigmoid.sigmoid_derivative, csigmoid.sigmoid_and_derivative,
+             csigmoid.logit, csigmoid.log_sigmoid)
 
 
 def function_id(func):
@@ -37,13 +38,15 @@ def dtype_id(dtype):
 
 def sample_values(dtype, n=61):
     """n values of `dtype` (1-d, native, C-contiguous), deterministic, covering
-    the type's extremes and specials and the region where sigmoid bends."""
+    the type's extremes and specials, the region where sigmoid bends and
+    [0, 1], logit's domain."""
     dtype = np.dtype(dtype)
     if dtype.kind == "f":
         info = np.finfo(dtype)
         special = [0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 0.5,
                    info.smallest_subnormal, -info.smallest_normal, info.max, -info.max]
-        body = np.linspace(-120, 120, n - len(special))
+        body = np.concatenate([np.linspace(-120, 120, (n - len(special)) // 2),
+                               np.linspace(0, 1, n - len(special) - (n - len(special)) // 2)])
         with np.errstate(over="ignore"):      # float16 cannot hold +-120 exactly: fine, it rounds
             values = np.concatenate([np.array(special, dtype), body.astype(dtype)])
     elif dtype.kind == "b":

@@ -1,6 +1,6 @@
 """Accuracy of the kernels (csigmoid/_kernels.pxi), per kernel variant: the
 documented error bounds, the special values, gradual underflow, monotonicity,
-and sigmoid_backward's bound.
+sigmoid_backward's bound, and the same for logit and log_sigmoid.
 
 Errors are in ulps of the result's dtype at the exact value; below the normal
 range the ulp is the smallest subnormal, so subnormal results are held to the
@@ -14,14 +14,29 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from csigmoid import sigmoid, sigmoid_and_derivative, sigmoid_backward, sigmoid_derivative
-from csigmoid._reference import STORED, sigmoid_derivative_mp, sigmoid_mp, ulp_error
+from csigmoid import (
+    log_sigmoid,
+    logit,
+    sigmoid,
+    sigmoid_and_derivative,
+    sigmoid_backward,
+    sigmoid_derivative,
+)
+from csigmoid._reference import (
+    STORED,
+    log_sigmoid_mp,
+    logit_mp,
+    sigmoid_derivative_mp,
+    sigmoid_mp,
+    ulp_error,
+)
 from layouts import KERNEL_DTYPES, assert_identical, dtype_id
 
 F16, F32, F64, LONGDOUBLE = (np.dtype(t) for t in (np.float16, np.float32, np.float64, np.longdouble))
 
 # The promises of the docstrings and the README, in ulps.
 BOUNDS = {"sigmoid": 2.0, "sigmoid_derivative": 4.0}
+FAMILY_BOUNDS = {"logit": 3.0, "log_sigmoid": 3.0}
 BACKWARD_BOUND = 2.0
 
 
@@ -108,9 +123,10 @@ def ulp_at(reference, dtype, out=None):
 
 
 def exact(mp_value):
-    """An mpmath number as an exact Fraction (for ulp_error)."""
+    """A finite mpmath number as an exact Fraction (for ulp_error); man_exp
+    drops the sign, so it is put back."""
     mantissa, exponent = mp_value.man_exp
-    return Fraction(mantissa) * Fraction(2) ** exponent
+    return (-1 if mp_value < 0 else 1) * Fraction(mantissa) * Fraction(2) ** exponent
 
 
 def assert_special(values, expected):
@@ -212,10 +228,10 @@ def float32_chunk(start, work):
     return tally, ends
 
 
-def sweep_float32():
-    """All 2**32 float32 bit patterns, each computed for both signs in one
-    sigmoid_and_derivative call per chunk of CHUNK magnitudes, the chunks
-    shared among WORKERS threads (NumPy and csigmoid release the GIL)."""
+def map_chunks(check_chunk):
+    """check_chunk(start, workspace) for every chunk of CHUNK float32
+    magnitudes (start = 0, CHUNK, ... < 2**31), shared among WORKERS threads
+    (NumPy and csigmoid release the GIL); yields (start, result) in order."""
     workspaces = queue.SimpleQueue()
     for _ in range(WORKERS):
         workspaces.put(Workspace())
@@ -223,22 +239,28 @@ def sweep_float32():
     def task(start):
         work = workspaces.get()
         try:
-            return float32_chunk(start, work)
+            return check_chunk(start, work)
         finally:
             workspaces.put(work)
 
+    starts = range(0, 1 << 31, CHUNK)
+    with ThreadPoolExecutor(WORKERS) as pool:
+        yield from zip(starts, pool.map(task, starts))
+
+
+def sweep_float32():
+    """All 2**32 float32 bit patterns, each computed for both signs in one
+    sigmoid_and_derivative call per chunk of CHUNK magnitudes."""
     tally = Tally()
     previous = (np.float32(0.5),) * 4              # sigma(+-0), before the first chunk
-    with ThreadPoolExecutor(WORKERS) as pool:
-        for start, (part, ends) in zip(range(0, 1 << 31, CHUNK),
-                                       pool.map(task, range(0, 1 << 31, CHUNK))):
-            tally.merge(part)
-            if ends is None:
-                continue
-            if not (ends[0] >= previous[1] and ends[2] <= previous[3]):
-                tally.fail("sigma decreases between chunks",
-                           np.array([start, start | F32_SIGN], np.uint32).view(np.float32))
-            previous = ends
+    for start, (part, ends) in map_chunks(float32_chunk):
+        tally.merge(part)
+        if ends is None:
+            continue
+        if not (ends[0] >= previous[1] and ends[2] <= previous[3]):
+            tally.fail("sigma decreases between chunks",
+                       np.array([start, start | F32_SIGN], np.uint32).view(np.float32))
+        previous = ends
     return tally
 
 
@@ -454,7 +476,7 @@ def longdouble_ulp_error(value, exact_value):
     """ulp_error for long double, which a Python float (ulp_error's measure) cannot hold."""
     info = np.finfo(LONGDOUBLE)
     exponent = exact_value.numerator.bit_length() - exact_value.denominator.bit_length()
-    if Fraction(2) ** exponent > exact_value:
+    if Fraction(2) ** exponent > abs(exact_value):
         exponent -= 1
     ulp = Fraction(2) ** (max(exponent, info.minexp) - info.nmant)
     return float(abs(Fraction(*value.as_integer_ratio()) - exact_value) / ulp)
@@ -513,4 +535,309 @@ def test_backward_within_2_ulp_of_the_exact_product(variant, dtype):
         errors.append(ulp_error(value, Fraction(gi) * yi * (1 - yi), dtype))
     tally = Tally(bounds={"sigmoid_backward": BACKWARD_BOUND})
     tally.add("sigmoid_backward", (g, y), np.array(errors))
+    tally.check()
+
+
+# --- logit and log_sigmoid ----------------------------------------------------------------------
+#
+# The same kinds of checks as for sigma: every float32, dense float64 against
+# long double, mpmath points, special values; bounds in FAMILY_BOUNDS.
+
+F32_ONE = f32_bits(1.0)
+F32_QUARTER, F32_THREE_QUARTERS = f32_bits(0.25), f32_bits(0.75)
+LOG_SIGMOID_NEAR_ZERO = f32_bits(2.0**-26)
+LOG_SIGMOID_CUT = f32_bits(40.0)
+
+
+def chunk_inputs(start, work):
+    """x[:CHUNK] = the float32 of magnitude bit patterns start .. start+CHUNK-1,
+    x[CHUNK:] the same negated, and `local`, which maps a bit pattern to its
+    index in the chunk (clamped to 0 .. CHUNK)."""
+    np.add(work.counting, np.uint32(start), out=work.bits[:CHUNK])
+    np.bitwise_or(work.bits[:CHUNK], F32_SIGN, out=work.bits[CHUNK:])
+
+    def local(bits):
+        return min(max(bits - start, 0), CHUNK)
+
+    return work.bits.view(np.float32), local
+
+
+def expect_nan(tally, what, x, values):
+    if not np.isnan(values).all():
+        tally.fail(f"{what} is not NaN", x[~np.isnan(values)])
+
+
+def logit_chunk(start, work):
+    """logit over one chunk of float32 magnitudes, both signs: the bound on
+    (0, 1) against float64 (relative error a few 2**-53, near 1/2 from the
+    log1p form, which does not cancel), -inf at +-0, +inf at 1, NaN for
+    every other value; non-decreasing on [0, 1].  Returns the Tally and the
+    results at the chunk's first and last p in [0, 1] (None if none)."""
+    tally = Tally(FAMILY_BOUNDS)
+    x, local = chunk_inputs(start, work)
+    y = logit(x, out=work.y, num_threads=1)
+    xp, xn, yp, yn = x[:CHUNK], x[CHUNK:], y[:CHUNK], y[CHUNK:]
+    first, one, beyond = local(1), local(F32_ONE), local(F32_ONE + 1)
+    if start == 0:
+        tally.expect_exact("logit(+-0)", x[[0, CHUNK]], y[[0, CHUNK]], -np.inf)
+    if one < beyond:
+        tally.expect_exact("logit(1)", xp[one:beyond], yp[one:beyond], np.inf)
+    expect_nan(tally, "logit(p > 1)", xp[beyond:], yp[beyond:])
+    expect_nan(tally, "logit(p < 0)", xn[1 if start == 0 else 0:], yn[1 if start == 0 else 0:])
+    if one > first:
+        k = one - first
+        p = xp[first:one]
+        d, reference, ulp, errors = (w[:k] for w in work.wide[:4])
+        np.subtract(1.0, p, out=d, dtype=F64)                   # exact: p has 24 bits
+        np.divide(p, d, out=reference, dtype=F64)
+        np.log(reference, out=reference)
+        middle = slice(local(F32_QUARTER) - first, local(F32_THREE_QUARTERS + 1) - first)
+        if middle.stop > middle.start:                          # log1p((2p - 1) / (1 - p))
+            mid = reference[middle]
+            np.multiply(p[middle], 2.0, out=mid, dtype=F64)
+            mid -= 1.0
+            mid /= d[middle]
+            np.log1p(mid, out=mid)
+        np.abs(reference, out=ulp)
+        ulp_at(ulp, F32, out=ulp)
+        tally.add("logit", xp[first:one], ulp_errors(yp[first:one], reference, ulp, out=errors))
+    if beyond > 1 and not np.all(yp[1:beyond] >= yp[:beyond - 1]):
+        tally.fail("logit decreases", xp[1:beyond][yp[1:beyond] < yp[:beyond - 1]])
+    return tally, (yp[0], yp[beyond - 1]) if beyond > 0 else None
+
+
+def log_sigmoid_chunk(start, work):
+    """log_sigmoid over one chunk of float32 magnitudes, both signs: the bound
+    against float64 for 2**-26 <= |x| <= 104 (x > 0) and <= 40 (x < 0);
+    outside, the correctly rounded values bit for bit: -ln2 rounded below
+    2**-26 (|x|/2 stays under a quarter of the spacing there), -0 above 104
+    (e**-x < 2**-150) and x itself below -40 (e**x under a quarter ulp of x);
+    NaN for NaN."""
+    tally = Tally(FAMILY_BOUNDS)
+    x, local = chunk_inputs(start, work)
+    y = log_sigmoid(x, out=work.y, num_threads=1)
+    xp, xn, yp, yn = x[:CHUNK], x[CHUNK:], y[:CHUNK], y[CHUNK:]
+    small, nan = local(LOG_SIGMOID_NEAR_ZERO), local(F32_INF + 1)
+    high, cut = local(BAND_HI + 1), local(LOG_SIGMOID_CUT + 1)
+    minus_ln2 = float(np.float32(-np.log(2.0)))
+    for xs, ys in ((xp, yp), (xn, yn)):
+        tally.expect_exact("log_sigmoid(|x| < 2**-26)", xs[:small], ys[:small], minus_ln2)
+        expect_nan(tally, "log_sigmoid(nan)", xs[nan:], ys[nan:])
+    tally.expect_exact("log_sigmoid(x > 104)", xp[high:nan], yp[high:nan], -0.0)
+    if not np.array_equal(yn[cut:nan], xn[cut:nan]):
+        tally.fail("log_sigmoid(x < -40) is not x", xn[cut:nan][yn[cut:nan] != xn[cut:nan]])
+    for xs, ys, end, sign in ((xp, yp, high, 1), (xn, yn, cut, -1)):
+        if end <= small:
+            continue
+        k = end - small
+        reference, ulp, errors = (w[:k] for w in work.wide[:3])
+        # log sigma(x) = min(x, 0) - log1p(e**-|x|), in float64 (relative error ~2**-52)
+        np.exp(xn[small:end], out=reference, dtype=F64)
+        np.log1p(reference, out=reference)
+        if sign > 0:
+            np.negative(reference, out=reference)
+        else:
+            np.subtract(xn[small:end], reference, out=reference, dtype=F64)
+        np.abs(reference, out=ulp)
+        ulp_at(ulp, F32, out=ulp)
+        tally.add("log_sigmoid", xs[small:end], ulp_errors(ys[small:end], reference, ulp, out=errors))
+    return tally, None
+
+
+def sweep_family_float32(check_chunk):
+    tally = Tally(FAMILY_BOUNDS)
+    previous = None
+    for start, (part, ends) in map_chunks(check_chunk):
+        tally.merge(part)
+        if ends is None:
+            continue
+        if previous is not None and not ends[0] >= previous:
+            tally.fail("logit decreases between chunks", np.array([start], np.uint32).view(np.float32))
+        previous = ends[1]
+    return tally
+
+
+@pytest.mark.parametrize("check_chunk", [logit_chunk, log_sigmoid_chunk],
+                         ids=["logit", "log_sigmoid"])
+def test_family_float32_exhaustive(variant, check_chunk):
+    """Every float32 (no stride): logit and log_sigmoid within 3 ulp where
+    measured, exact where the correctly rounded value is known, NaN for NaN."""
+    sweep_family_float32(check_chunk).check()
+
+
+def dense_probabilities():
+    """~1.6 million float64 in [0, 1]: log-uniform from 1e-320 up to 1/2 and
+    the same distances below 1, dense around 1/2 and runs of consecutive floats
+    on both sides of 1/2, 1/4, 3/4 and next to 0 and 1."""
+    rng = np.random.default_rng(65)
+    tiny = np.exp(rng.uniform(np.log(1e-320), np.log(0.5), 600_000))
+    runs = runs_around([0.5, 0.25, 0.75, 0.5 - 2.0**-30, 1 - 2.0**-20], 4096)
+    edges = np.concatenate([np.arange(4096) * 5e-324, 1 - np.arange(4096) * 2.0**-53])
+    values = np.concatenate([tiny, 1 - tiny, runs, edges, np.linspace(0.4, 0.6, 200_001),
+                             rng.uniform(0, 1, 200_000)])
+    return np.unique(values[(values >= 0) & (values <= 1)])
+
+
+def dense_log_sigmoid_inputs():
+    """~1.6 million float64: log-uniform magnitudes 1e-320 .. 800 of both signs,
+    dense on [-45, 45] and on [700, 746], where results are subnormal."""
+    rng = np.random.default_rng(66)
+    magnitudes = np.exp(rng.uniform(np.log(1e-320), np.log(800.0), 500_000))
+    return np.unique(np.concatenate([magnitudes, -magnitudes, np.linspace(-45, 45, 400_001),
+                                     np.linspace(700, 746, 200_001), [0.0]]))
+
+
+@pytest.fixture(scope="module")
+def family_float64_reference():
+    """name -> (x, reference, ulp of the reference) in long double (see float64_reference)."""
+    if np.finfo(LONGDOUBLE).nmant < 63:
+        pytest.skip("long double has fewer than 64 significant bits here: no reference fine enough")
+    p = dense_probabilities()
+    wide = p.astype(LONGDOUBLE)
+    with np.errstate(divide="ignore"):
+        # -logit(q) = log1p((1 - 2q) / q), q = min(p, 1 - p): 1 - 2q is exact for q >= 1/4
+        q = np.where(wide >= 0.5, 1 - wide, wide)
+        magnitude = np.log1p((1 - 2 * q) / q)
+    logit_reference = np.where(wide >= 0.5, magnitude, -magnitude)
+    x = dense_log_sigmoid_inputs()
+    wide = x.astype(LONGDOUBLE)
+    log_sigmoid_reference = np.minimum(wide, 0) - np.log1p(np.exp(-np.abs(wide)))
+    finite = np.isfinite(logit_reference)
+    return {
+        "logit": (p[finite], logit_reference[finite], ulp_at(np.abs(logit_reference[finite]), F64)),
+        "log_sigmoid": (x, log_sigmoid_reference, ulp_at(np.abs(log_sigmoid_reference), F64)),
+    }
+
+
+@pytest.mark.parametrize("func", [logit, log_sigmoid], ids=lambda f: f.__name__)
+def test_family_float64_dense(variant, func, family_float64_reference):
+    """Within 3 ulp over the dense float64 samples; logit also non-decreasing
+    (log_sigmoid is not promised to be: near 0 it rounds e**-|x| first, which
+    can leave neighbours one ulp out of order)."""
+    x, reference, ulp = family_float64_reference[func.__name__]
+    y = func(x)
+    tally = Tally(FAMILY_BOUNDS)
+    tally.add(func.__name__, x, ulp_errors(y, reference, ulp))
+    if func is logit and not np.all(y[1:] >= y[:-1]):
+        tally.fail("logit decreases", x[1:][y[1:] < y[:-1]])
+    tally.check()
+
+
+def family_mpmath_points(name, dtype):
+    """~1000 x of `dtype` per function: random over the domain (log-uniform
+    magnitudes, and for logit as many distances below 1), and the edges."""
+    rng = np.random.default_rng(70 if dtype == F32 else 71)
+    info = np.finfo(dtype)
+    if name == "logit":
+        tiny = np.exp(rng.uniform(np.log(float(info.smallest_subnormal)), np.log(0.5), 400))
+        values = np.concatenate([tiny, 1 - tiny, rng.uniform(0.3, 0.7, 200)]).astype(dtype)
+        one = dtype.type(1)
+        edges = [info.smallest_subnormal, info.smallest_normal, 0.25, 0.5, 0.75, one - info.epsneg,
+                 np.nextafter(dtype.type(0.5), one), np.nextafter(dtype.type(0.5), 0)]
+    else:
+        magnitudes = np.exp(rng.uniform(np.log(1e-30), np.log(740.0 if dtype == F64 else 103.0), 500))
+        values = np.where(np.arange(500) % 2 == 0, -magnitudes, magnitudes).astype(dtype)
+        edges = [info.smallest_subnormal, -info.smallest_subnormal, 0.8813735870195429,
+                 -0.8813735870195429, 40.0, -40.0, 17.0, -17.0, 90.0, 100.0]
+    values = np.concatenate([values, np.array(edges, dtype)])
+    return values[(values > 0) & (values < 1)] if name == "logit" else values
+
+
+@pytest.fixture(scope="module")
+def family_mpmath_reference():
+    """(name, dtype) -> (x, exact values) from 60-digit mpmath."""
+    pytest.importorskip("mpmath")
+    definitions = {"logit": logit_mp, "log_sigmoid": log_sigmoid_mp}
+    return {
+        (name, dtype): (x, [exact(definitions[name](v)) for v in x.tolist()])
+        for name in definitions for dtype in KERNEL_DTYPES
+        for x in [family_mpmath_points(name, dtype)]
+    }
+
+
+@pytest.mark.parametrize("dtype", KERNEL_DTYPES, ids=dtype_id)
+@pytest.mark.parametrize("func", [logit, log_sigmoid], ids=lambda f: f.__name__)
+def test_family_against_mpmath(variant, func, dtype, family_mpmath_reference):
+    x, exact_values = family_mpmath_reference[func.__name__, dtype]
+    values = func(x)
+    tally = Tally(FAMILY_BOUNDS)
+    tally.add(func.__name__, x, np.array([ulp_error(v, e, dtype) for v, e in zip(values, exact_values)]))
+    tally.check()
+
+
+@pytest.mark.parametrize("dtype", KERNEL_DTYPES, ids=dtype_id)
+def test_logit_special_values(variant, dtype):
+    info = np.finfo(dtype)
+    p = np.array([0.0, -0.0, 1.0, 0.5, np.nan, -np.nan, np.inf, -np.inf, 1.5, -0.5,
+                  np.nextafter(dtype.type(1), dtype.type(2)), -info.smallest_subnormal], dtype)
+    assert_special(logit(p), [-np.inf, -np.inf, np.inf, 0.0] + [np.nan] * 8)
+
+
+@pytest.mark.parametrize("dtype", KERNEL_DTYPES, ids=dtype_id)
+def test_logit_is_odd_about_one_half(variant, dtype):
+    """logit(1 - p) = -logit(p) bit for bit wherever 1 - p is exact (p >= 1/2;
+    p = 1/2 itself gives +0 both ways)."""
+    p = np.random.default_rng(3).uniform(0.5, 1, 100_000).astype(dtype)
+    p = p[p > 0.5]
+    assert_identical(logit(1 - p), -logit(p))
+
+
+@pytest.mark.parametrize("dtype", KERNEL_DTYPES, ids=dtype_id)
+def test_log_sigmoid_special_values(variant, dtype):
+    x = np.array([np.inf, -np.inf, np.nan, -np.nan, 0.0, -0.0, np.finfo(dtype).max,
+                  -np.finfo(dtype).max], dtype)
+    minus_ln2 = -np.log(dtype.type(2))
+    assert_special(log_sigmoid(x), [-0.0, -np.inf, np.nan, np.nan, minus_ln2, minus_ln2, -0.0,
+                                    -np.finfo(dtype).max])
+
+
+@pytest.mark.parametrize("dtype, x", [(F32, 100.0), (F64, 740.0)], ids=["float32", "float64"])
+def test_log_sigmoid_keeps_subnormal_results(variant, dtype, x):
+    """log_sigmoid(x) = -e**-x + ...: subnormal here, within bound, not 0."""
+    y = log_sigmoid(np.array([x], dtype))[0]
+    assert y < 0
+    assert ulp_error(y, exact(log_sigmoid_mp(x)), dtype) <= FAMILY_BOUNDS["log_sigmoid"]
+
+
+@pytest.mark.parametrize("dtype, low", [(F32, -87.0), (F64, -708.0)], ids=["float32", "float64"])
+def test_logit_of_sigmoid_gives_x_back(variant, dtype, low):
+    """logit(sigmoid(x)) = x up to what the rounding of sigma(x) leaves:
+    within 4 ulp of x for x in [low, -1] (sigma(x) normal, 1 - sigma(x) >=
+    0.73), and elsewhere within the first-order effect of sigma's 2-ulp bound,
+    2 ulp(y) / (y (1 - y)), plus logit's own 3 ulp, while y is neither 0 nor 1."""
+    x = np.unique(np.concatenate([np.linspace(low, 36 if dtype == F64 else 16, 400_001),
+                                  -np.exp(np.linspace(-30, np.log(-low), 10_001))]).astype(dtype))
+    y = sigmoid(x)
+    back = logit(y)
+    wide_x, wide_y = x.astype(F64), y.astype(F64)
+    error = np.abs(back.astype(F64) - wide_x)
+    spacing = np.spacing(np.abs(x)).astype(F64)
+    tail = (x <= -1) & (x >= low)
+    assert np.all(error[tail] <= 4 * spacing[tail]), f"worst {np.max(error[tail] / spacing[tail])} ulp"
+    inside = (y > 0) & (y < 1)
+    allowed = (2 * np.spacing(y).astype(F64) / (wide_y * (1 - wide_y)) * 1.01
+               + FAMILY_BOUNDS["logit"] * spacing)
+    assert np.all(error[inside] <= allowed[inside])
+
+
+@pytest.mark.parametrize("func", [logit, log_sigmoid], ids=lambda f: f.__name__)
+def test_family_longdouble_within_3_ulp(func):
+    """The long double path (NumPy arithmetic, no kernel variant involved)."""
+    if np.finfo(LONGDOUBLE).nmant <= np.finfo(F64).nmant:
+        pytest.skip("long double is double here: the float64 kernels compute it")
+    pytest.importorskip("mpmath")
+    rng = np.random.default_rng(81)
+    if func is logit:
+        tiny = np.exp(rng.uniform(-700, np.log(0.5), 100))
+        x = np.concatenate([tiny, 1 - tiny, rng.uniform(0.4, 0.6, 50), [0.25, 0.75, 0.5 + 2.0**-40]])
+        x = x[x < 1]                        # 1 - tiny rounds to 1 for the smallest
+        definition = logit_mp
+    else:
+        x = np.concatenate([rng.uniform(-50, 50, 150), np.exp(rng.uniform(-20, np.log(11000), 40)),
+                            [-11000.0, 1e-30, -1e-30, 0.5, 40.0, 1000.0]])
+        definition = log_sigmoid_mp
+    values = func(x.astype(LONGDOUBLE))
+    errors = [longdouble_ulp_error(v, exact(definition(xi, dps=40))) for xi, v in zip(x, values)]
+    tally = Tally(bounds={func.__name__: 3.0})
+    tally.add(func.__name__, x, np.array(errors))
     tally.check()

@@ -607,12 +607,14 @@ def test_backward_thread_count_does_not_change_any_bit(variant, dtype, wide_valu
 # --- floating-point state -------------------------------------------------------
 
 FP_EDGES = [0, -0.0, 1e-45, 5e-324, 1e38, -1e38, 1e308, -1e308, np.inf, -np.inf, np.nan,
-            88.7, -88.7, 103, -104, 745, -746]
+            88.7, -88.7, 103, -104, 745, -746, 1.0, 0.5, 1 - 2.0**-53, 1e-300]
 
 FP_CALLS = {
     "sigmoid": sigmoid,
     "sigmoid_derivative": sigmoid_derivative,
     "sigmoid_and_derivative": sigmoid_and_derivative,
+    "logit": csigmoid.logit,
+    "log_sigmoid": csigmoid.log_sigmoid,
     # y in [0, 1] as a sigmoid gives it: the result is then <= |g| / 4 and cannot overflow
     "sigmoid_backward": lambda x: sigmoid_backward(x, sigmoid(x)),
 }
@@ -703,3 +705,12 @@ def test_kernel_call_releases_the_gil():
 
 def test_expit_is_sigmoid():
     assert csigmoid.expit is csigmoid.sigmoid
+
+
+def test_log_expit_is_log_sigmoid():
+    assert csigmoid.log_expit is csigmoid.log_sigmoid
+
+
+@pytest.mark.parametrize("name", ["logit", "log_sigmoid", "log_expit"])
+def test_family_is_exported(name):
+    assert name in csigmoid.__all__
