@@ -25,18 +25,26 @@ import numpy as np
 import csigmoid
 from csigmoid import _api, _cpu, _isa
 
-OPERATIONS = ("sigmoid", "sigmoid-alloc", "sigmoid_and_derivative", "sigmoid_backward")
+OPERATIONS = ("sigmoid", "sigmoid-alloc", "sigmoid_and_derivative", "sigmoid_backward",
+              "logit", "log_sigmoid")
 TITLES = {
     "sigmoid": "sigmoid, into a preallocated out",
     "sigmoid-alloc": "sigmoid, allocating its result",
     "sigmoid_and_derivative": "sigmoid and derivative (fused), into preallocated outs",
     "sigmoid_backward": "sigmoid_backward (grad * y * (1 - y)), into a preallocated out",
+    "logit": "logit (log(p / (1 - p)), p = sigmoid(x)), into a preallocated out",
+    "log_sigmoid": "log_sigmoid (log sigma(x)), into a preallocated out",
 }
 PEERS = ("numpy", "scipy", "numexpr", "torch")
 CSIGMOID = "csigmoid"
 COPY = "copy limit"
 DEFAULT_SIZES = tuple(10**k for k in range(2, 9))
 ROUND_SECONDS = 0.004
+# Pause before each timed batch: csigmoid and torch each bring an OpenMP
+# runtime whose idle threads spin for a while after a parallel region; a
+# contender started while the other's threads still spin would share the
+# cores with them and be timed unfairly slow.
+QUIESCE_SECONDS = 0.01
 
 # The speed targets of issue 3: (operation, size, threads or None for the
 # run's own, contender measured against, factor): met when
@@ -53,6 +61,10 @@ TARGETS = (
     ("sigmoid_and_derivative", 10**8, None, COPY, 1.7),
     ("sigmoid_backward", 10**6, None, "torch", 1.0),
     ("sigmoid_backward", 10**8, None, "torch", 1.0),
+    # issue 7: ahead of scipy and torch from 1e4 elements on
+    *((operation, size, None, peer, 1.0)
+      for operation in ("logit", "log_sigmoid") for size in (10**4, 10**6, 10**8)
+      for peer in ("scipy", "torch")),
 )
 
 
@@ -101,8 +113,12 @@ def contenders(operation, a, threads, peers):
     elif operation == "sigmoid_and_derivative":
         calls[CSIGMOID] = lambda: csigmoid.sigmoid_and_derivative(
             x, out=(out, out2), num_threads=threads)
-    else:
+    elif operation == "sigmoid_backward":
         calls[CSIGMOID] = lambda: csigmoid.sigmoid_backward(grad, y, out=out, num_threads=threads)
+    elif operation == "logit":
+        calls[CSIGMOID] = lambda: csigmoid.logit(y, out=out, num_threads=threads)
+    else:
+        calls[CSIGMOID] = lambda: csigmoid.log_sigmoid(x, out=out, num_threads=threads)
 
     if "numpy" in peers:
         # the formulas as textbooks write them (allocating temporaries)
@@ -113,8 +129,12 @@ def contenders(operation, a, threads, peers):
                 s = 1 / (1 + np.exp(-x))
                 return s, s * (1 - s)
             calls["numpy 1/(1+exp(-x)), y*(1-y)"] = numpy_fused
-        else:
+        elif operation == "sigmoid_backward":
             calls["numpy g*y*(1-y)"] = lambda: grad * y * (1 - y)
+        elif operation == "logit":
+            calls["numpy log(p/(1-p))"] = lambda: np.log(y / (1 - y))
+        else:
+            calls["numpy -logaddexp(0,-x)"] = lambda: -np.logaddexp(0, -x)
 
     if "scipy" in peers:
         expit = peers["scipy"].expit
@@ -128,6 +148,10 @@ def contenders(operation, a, threads, peers):
                 np.subtract(1, out, out=out2)
                 np.multiply(out2, out, out=out2)
             calls["scipy expit + numpy"] = scipy_fused
+        elif operation == "logit":
+            calls["scipy logit"] = lambda: peers["scipy"].logit(y, out=out)
+        elif operation == "log_sigmoid":
+            calls["scipy log_expit"] = lambda: peers["scipy"].log_expit(x, out=out)
 
     if "numexpr" in peers:
         ne = peers["numexpr"]
@@ -141,9 +165,13 @@ def contenders(operation, a, threads, peers):
                 ne.evaluate("1/(1+exp(-x))", local_dict={"x": x}, out=out)
                 ne.evaluate("y*(1-y)", local_dict={"y": out}, out=out2)
             calls["numexpr"] = numexpr_fused
-        else:
+        elif operation == "sigmoid_backward":
             calls["numexpr"] = lambda: ne.evaluate(
                 "g*y*(1-y)", local_dict={"g": grad, "y": y}, out=out)
+        elif operation == "logit":
+            calls["numexpr"] = lambda: ne.evaluate("log(p/(1-p))", local_dict={"p": y}, out=out)
+        else:
+            calls["numexpr"] = lambda: ne.evaluate("-log1p(exp(-x))", local_dict={"x": x}, out=out)
 
     if "torch" in peers:
         torch = peers["torch"]
@@ -160,8 +188,13 @@ def contenders(operation, a, threads, peers):
                 torch.sigmoid(tx, out=tout)
                 grad_input(tones, tout, grad_input=tout2)
             calls["torch"] = torch_fused
-        else:
+        elif operation == "sigmoid_backward":
             calls["torch"] = lambda: grad_input(tgrad, ty, grad_input=tout)
+        elif operation == "logit":
+            calls["torch"] = lambda: torch.logit(ty, out=tout)
+        else:
+            # torch.nn.functional.logsigmoid, with an out argument
+            calls["torch"] = lambda: torch._C._nn.log_sigmoid(tx, out=tout)
 
     if operation != "sigmoid-alloc":
         calls[COPY] = lambda: _api.parallel_copy(x, out2 if operation == "sigmoid" else out,
@@ -185,6 +218,7 @@ def time_case(calls, rounds):
     for _ in range(rounds):
         for name, call in calls.items():
             count = batch[name]
+            time.sleep(QUIESCE_SECONDS)
             start = time.perf_counter()
             for _ in range(count):
                 call()
