@@ -3,7 +3,7 @@ C with this compiler's OpenMP runtime, and that csigmoid does not:
 
     python tools/fork_hang.py
 
-Part 1 compiles a 15-line C program (parallel region, fork(), parallel region
+Part 1 compiles a small C program (parallel region, fork(), parallel region
 in the child) with $CC (default: cc) and runs it under a timeout: with GNU
 libgomp the child hangs.  Part 2 runs every scenario of
 tests/process_scenarios.py (os.fork and the multiprocessing start methods,
