@@ -5,7 +5,8 @@
 #
 #     tools/run_valgrind.sh [pytest selection arguments]
 #
-# Exit status 0 means valgrind reported no error (--error-exitcode).  The
+# Exit status 0 means the tests passed and valgrind reported no error
+# (--error-exitcode).  The
 # default subset covers every layout, `out` aliasing, the fused outputs,
 # every stride and size, and both thread paths;
 # valgrind runs everything ~50 times slower, so the whole suite is the
