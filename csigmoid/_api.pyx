@@ -24,7 +24,13 @@ cdef extern from "_fp.h":
     void fpflags_save "csigmoid_fpflags_save"(fpflags* saved)
     void fpflags_restore "csigmoid_fpflags_restore"(const fpflags* saved)
 
+cdef extern from "_fork.h":
+    int watch_forks "csigmoid_watch_forks"()
+    int fork_safe_threads "csigmoid_fork_safe_threads"(int threads)
+
 cnp.import_array()
+if watch_forks() != 0:
+    raise ImportError("csigmoid: pthread_atfork failed; without it a forked child could hang")
 
 # The kernel variant in use; set by _isa.select() at import.
 cdef KernelTable* kernels = NULL
@@ -177,7 +183,7 @@ cdef void call_kernel(Operation op, cnp.ndarray in0, cnp.ndarray in1,
     cdef void* p_out0 = cnp.PyArray_DATA(out0)
     cdef void* p_out1 = cnp.PyArray_DATA(out1)
     cdef bint single = cnp.PyArray_TYPE(in0) == cnp.NPY_FLOAT
-    threads = threads_for(n, threads)
+    threads = fork_safe_threads(threads_for(n, threads))
     if n == 0:
         return
     if n < MIN_ELEMENTS_TO_RELEASE_GIL:

@@ -7,10 +7,14 @@ import ctypes
 import ctypes.util
 import importlib
 import platform
+import inspect
 import re
+import subprocess
+import sys
 import threading
 import time
 import warnings
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -129,6 +133,18 @@ def test_unsupported_dtype_raises_type_error_naming_it(func, dtype):
 
 
 @unary
+@pytest.mark.parametrize("value, error", [
+    (None, TypeError), ("abc", TypeError), ({}, TypeError), (object(), TypeError),
+    (b"ab", TypeError), ([1, "a"], TypeError), ([[1.0], [1.0, 2.0]], ValueError),
+], ids=repr)
+def test_input_that_is_no_real_array_raises_and_writes_nothing(func, value, error):
+    outs = sentinel_outs(func, (), F64)
+    with pytest.raises(error):
+        func(value, out_argument(func, outs))
+    assert_nothing_written(outs, sentinel_outs(func, (), F64))
+
+
+@unary
 @pytest.mark.parametrize("shape", [(1,), (7,), (2, 3, 4), (1, 1, 1, 5), (2, 1, 3, 1, 2)], ids=str)
 def test_shape_is_kept(func, variant, shape):
     x = np.linspace(-5, 5, int(np.prod(shape))).reshape(shape)
@@ -208,6 +224,50 @@ def test_contiguous_input_gives_result_in_the_same_order(func, dtype, order):
     x = np.asarray(sample_values(dtype)[:60].reshape(6, 10), order=order)
     for r in outputs(func(x)):
         assert r.flags[f"{order}_CONTIGUOUS"]
+
+
+STEPS = [step for step in range(-4, 5) if step != 0]
+SIZES = range(65)           # past the widest vector (16 float32) and its tails, several times
+
+
+@unary
+@pytest.mark.parametrize("dtype", (F16,) + KERNEL_DTYPES, ids=dtype_id)
+def test_every_stride_and_size_gives_the_elementwise_result(func, variant, dtype):
+    """x[::step][:n] (and an `out` with the same step, whose gaps stay
+    untouched): every element has the bits it has in one contiguous call
+    over all the values, whatever its position in the vector loop or tail."""
+    values = sample_values(dtype, n=4 * len(SIZES) + 3)
+    everything = outputs(func(values))
+    for step in STEPS:
+        for n in SIZES:
+            x = values[::step][:n]
+            expected = tuple(r[::step][:n] for r in everything)
+            assert_same_results(func(x), expected)
+            buffers = [np.full(values.size, 7, dtype) for _ in expected]
+            outs = [b[::step][:n] for b in buffers]
+            assert_same_results(func(x, out_argument(func, outs)), expected)
+            for buffer, out in zip(buffers, outs):
+                untouched = np.ones(values.size, bool)
+                untouched[::step][:n] = False
+                assert (buffer[untouched] == 7).all()
+
+
+# sizes where the split between two OpenMP threads (shares of a multiple of
+# 16 elements, at least 32768 each) changes: one short of it, on it, just past it
+SPLIT_SIZES = [2 * 32768 - 1, 2 * 32768, 2 * 32768 + 1, 2 * 32768 + 17, 3 * 32768 + 5]
+
+
+@unary
+@pytest.mark.parametrize("dtype", KERNEL_DTYPES, ids=dtype_id)
+def test_sizes_around_the_thread_split_give_the_elementwise_result(func, variant, dtype, wide_values):
+    values = cast(wide_values[: max(SPLIT_SIZES) * 2], dtype)
+    everything = outputs(func(values, num_threads=1))
+    for n in SPLIT_SIZES:
+        for step in (1, -1, 2):
+            x = values[::step][:n]
+            expected = tuple(r[::step][:n] for r in everything)
+            for num_threads in (2, None):
+                assert_same_results(func(x, num_threads=num_threads), expected)
 
 
 # --- out ----------------------------------------------------------------------
@@ -389,7 +449,8 @@ def test_out_in_the_other_memory_order(func, variant, dtype, x_order, out_order)
 # --- num_threads --------------------------------------------------------------
 
 @unary
-@pytest.mark.parametrize("num_threads", [None, 1, 2, 64, 2**40, np.int64(2), np.uint8(3)], ids=repr)
+@pytest.mark.parametrize("num_threads", [None, 1, 2, 64, 2**40, 2**64, 2**200, np.int64(2), np.uint8(3),
+                                         np.array(2)], ids=repr)
 def test_valid_num_threads_is_accepted(func, num_threads):
     x = sample_values(F64)
     assert_same_results(func(x, num_threads=num_threads), func(x))
@@ -397,7 +458,9 @@ def test_valid_num_threads_is_accepted(func, num_threads):
 
 INVALID_THREADS = pytest.mark.parametrize("num_threads, error", [
     (0, ValueError), (-1, ValueError), (1.5, TypeError), (2.0, TypeError),
-    ("2", TypeError), (True, TypeError), (np.float64(2), TypeError),
+    ("2", TypeError), (True, TypeError), (np.float64(2), TypeError), (-2**70, ValueError),
+    (np.True_, TypeError), (1 + 0j, TypeError), (Fraction(2), TypeError), (np.array([2]), TypeError),
+    (float("nan"), TypeError),
 ], ids=repr)
 
 
@@ -668,6 +731,31 @@ def test_kernels_leave_no_floating_point_flag_raised(call, variant, dtype):
     libm.feclearexcept(fe_errors)
     FP_CALLS[call](x)
     assert libm.fetestexcept(fe_errors) == 0
+
+
+def gradual_underflow():
+    # FTZ would flush the subnormal product to 0; DAZ would read the subnormal input as 0
+    tiny = np.finfo(np.float64).smallest_normal
+    return bool(np.multiply(tiny, 0.5) != 0 and np.add(np.float64(5e-324), 0.0) != 0)
+
+
+@pytest.mark.parametrize("call", list(FP_CALLS))
+@pytest.mark.parametrize("dtype", KERNEL_DTYPES, ids=dtype_id)
+def test_calls_leave_the_subnormal_mode_alone(call, variant, dtype):
+    """No FTZ/DAZ switched on in the calling thread (MXCSR on x86, FPCR on ARM)."""
+    assert gradual_underflow()
+    FP_CALLS[call](np.resize(edge_array(dtype), LARGE))
+    assert gradual_underflow()
+
+
+def test_import_leaves_the_subnormal_mode_alone(tmp_path):
+    """A library linked with -ffast-math switches FTZ/DAZ on for the whole
+    process when it is loaded; csigmoid's extensions must not."""
+    code = "\n".join(["import numpy as np", inspect.getsource(gradual_underflow),
+                      "before = gradual_underflow()", "import csigmoid",
+                      "print(before, gradual_underflow())"])
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert run.stdout.split() == ["True", "True"], run.stderr
 
 
 # --- threads ----------------------------------------------------------------------

@@ -1,0 +1,178 @@
+"""csigmoid called from many Python threads at once, from inside an OpenMP
+parallel region, and under thread limits: same bits as serial calls, and a
+bounded number of OS threads.  (That the GIL is released during the kernel is
+tests/test_api.py's test_kernel_call_releases_the_gil.)"""
+import ctypes
+import os
+import sys
+import sysconfig
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from csigmoid import _cpu, sigmoid, sigmoid_and_derivative, sigmoid_backward, sigmoid_derivative
+from layouts import KERNEL_DTYPES, assert_identical, dtype_id, sample_values
+
+LARGE = 70_001       # > 2 * 32768: split between two OpenMP threads, with an odd tail
+
+
+def read_only(a):
+    a = np.array(a)
+    a.flags.writeable = False
+    return a
+
+
+def calls(dtype):
+    """name -> (function, positional inputs, number of outputs), on read-only
+    inputs shared by every thread: small and large, every function."""
+    small = sample_values(dtype)
+    rng = np.random.default_rng(11)
+    large = rng.uniform(-120, 120, LARGE).astype(dtype)
+    table = {}
+    for size, x in (("small", small), ("large", large)):
+        x = read_only(x)
+        y = read_only(sigmoid(x))
+        table[f"sigmoid-{size}"] = (sigmoid, (x,), 1)
+        table[f"sigmoid_derivative-{size}"] = (sigmoid_derivative, (x,), 1)
+        table[f"sigmoid_and_derivative-{size}"] = (sigmoid_and_derivative, (x,), 2)
+        table[f"sigmoid_backward-{size}"] = (sigmoid_backward, (x[::-1], y), 1)
+    return table
+
+
+def call_all(table, use_out):
+    results = {}
+    for name, (func, inputs, n_out) in table.items():
+        if use_out:
+            outs = tuple(np.empty_like(inputs[-1]) for _ in range(n_out))
+            result = func(*inputs, out=outs if n_out == 2 else outs[0])
+        else:
+            result = func(*inputs)
+        results[name] = result if n_out == 2 else (result,)
+    return results
+
+
+def thread_count():
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        pytest.skip("counting a process's threads needs Linux's /proc")
+
+
+@pytest.mark.parametrize("workers", [8, 64])
+@pytest.mark.parametrize("dtype", KERNEL_DTYPES, ids=dtype_id)
+def test_concurrent_calls_give_the_serial_results(dtype, workers):
+    table = calls(dtype)
+    serial = call_all(table, use_out=False)
+    start = threading.Barrier(workers)
+
+    def work(i):
+        start.wait()            # every thread enters csigmoid at the same moment
+        return call_all(table, use_out=i % 2 == 0)
+
+    with ThreadPoolExecutor(workers) as pool:
+        per_thread = list(pool.map(work, range(workers)))
+    for results in per_thread:
+        for name, outputs in results.items():
+            for actual, expected in zip(outputs, serial[name]):
+                assert_identical(actual, expected)
+
+
+def test_free_threaded_build_turns_the_gil_back_on():
+    """csigmoid does not declare itself free-threading compatible (the tests
+    of this file have not run without a GIL), so on a free-threaded CPython
+    importing it re-enables the GIL, and these tests run with it."""
+    if not sysconfig.get_config_var("Py_GIL_DISABLED"):
+        pytest.skip("not a free-threaded CPython build")
+    if sys.flags.gil == 0 or os.environ.get("PYTHON_GIL") == "0":
+        pytest.skip("the GIL was forced off (PYTHON_GIL=0 or -X gil=0): untested territory")
+    assert sys._is_gil_enabled()
+
+
+def test_threads_are_bounded_by_callers_times_openmp_threads():
+    """Each Python thread that calls csigmoid on a large array gets its own
+    OpenMP team (libgomp keeps one pool per calling thread): at most
+    max_threads() - 1 extra threads per caller, none with num_threads=1."""
+    callers = 8
+    x = read_only(np.linspace(-5, 5, 1 << 20))
+    for num_threads, extra_per_caller in ((1, 0), (None, _cpu.max_threads() - 1)):
+        computed = threading.Barrier(callers + 1)
+        counted = threading.Barrier(callers + 1)
+
+        def work():
+            sigmoid(x, num_threads=num_threads)
+            computed.wait()
+            counted.wait()      # keep the thread, and so its OpenMP pool, alive while counted
+
+        before = thread_count()
+        threads = [threading.Thread(target=work) for _ in range(callers)]
+        for t in threads:
+            t.start()
+        computed.wait()
+        during = thread_count()
+        counted.wait()
+        for t in threads:
+            t.join()
+        assert during - before <= callers * (1 + extra_per_caller)
+
+
+def test_num_threads_and_threadpoolctl_limit_a_callers_threads():
+    """In a fresh thread (no OpenMP pool yet): num_threads=1, and
+    threadpoolctl's OpenMP limit set in that thread, add no threads; the
+    default adds max_threads() - 1.  (With libgomp the limit is per calling
+    thread: threadpoolctl in the main thread does not reach pool workers.)"""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    x = read_only(np.linspace(-5, 5, 1 << 20))
+    added = {}
+
+    def work():
+        before = thread_count()
+        sigmoid(x, num_threads=1)
+        added["num_threads=1"] = thread_count() - before
+        with threadpoolctl.threadpool_limits(1, user_api="openmp"):
+            sigmoid(x)
+        added["threadpool_limits(1)"] = thread_count() - before
+        sigmoid(x)
+        added["default"] = thread_count() - before
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    assert added == {"num_threads=1": 0, "threadpool_limits(1)": 0,
+                     "default": _cpu.max_threads() - 1}
+
+
+def loaded_libgomp():
+    """ctypes handle on the libgomp this process has loaded (Linux), or skip."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "libgomp" in line}
+    except OSError:
+        pytest.skip("finding the loaded OpenMP runtime needs Linux's /proc")
+    if len(paths) != 1:
+        pytest.skip(f"expected one libgomp in the process, found {sorted(paths)}")
+    return ctypes.CDLL(paths.pop())
+
+
+def test_call_from_inside_an_openmp_parallel_region_adds_no_threads():
+    """csigmoid called by every thread of an outer OpenMP region (libgomp's
+    GOMP_parallel running a Python callback): the inner regions are nested,
+    so inactive (one thread each), and the results are the serial ones."""
+    gomp = loaded_libgomp()
+    x = read_only(np.linspace(-50, 50, 1 << 20))
+    expected = sigmoid(x, num_threads=1)
+    outer_team = 4
+    seen = []
+
+    @ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+    def body(_):
+        y = sigmoid(x)
+        seen.append((thread_count(), bool(np.array_equal(y, expected))))
+
+    before = thread_count()
+    gomp.GOMP_parallel(body, None, outer_team, 0)
+    assert len(seen) == outer_team
+    assert all(same for _, same in seen)
+    # the outer team's own threads, and not one more
+    assert max(count for count, _ in seen) <= before + outer_team - 1
