@@ -26,22 +26,6 @@ from csigmoid._kernel_table cimport (
     OP_LOGIT, OP_LOG_SIGMOID, OP_COPY,
 )
 
-cdef extern from "_stream.h" nogil:
-    void stream_f32 "csigmoid_stream_f32"(float* dst, const float* src, int64_t n)
-    void stream_f64 "csigmoid_stream_f64"(double* dst, const double* src, int64_t n)
-    void stream_fence "csigmoid_stream_fence"()
-
-# Outputs of at least this many bytes are written with streaming stores.
-# Input and output then together outgrow a typical last-level cache (32 MiB
-# on the development machine), so the output would be evicted before the
-# caller reads it anyway; smaller outputs are written normally and stay in
-# cache for the caller.
-cdef int64_t STREAM_MIN_BYTES = 1 << 24
-# Elements per block of the streamed path: two blocks of float64 take 16 KiB,
-# half of a typical L1 data cache.
-cdef enum:
-    STREAM_BLOCK = 1024
-
 cdef extern from "_fp.h" nogil:
     const bint HAS_FMA "CSIGMOID_HAS_FMA"
     uint32_t f32_bits "csigmoid_f32_bits"(float f)
@@ -405,9 +389,12 @@ cdef inline real log_sigmoid_one(real x) noexcept nogil:
     return x if x <= minus_forty else -softplus
 
 
-cdef inline void compute_span(Operation op, const real* in0, const real* in1,
-                              real* out0, real* out1, int64_t n) noexcept nogil:
+cdef inline void run_span(Operation op, const real* in0, const real* in1,
+                          real* out0, real* out1, int64_t n) noexcept nogil:
+    """One thread's contiguous share; leaves its FP flags as it found them."""
     cdef int64_t i
+    cdef fpflags saved
+    fpflags_save(&saved)
     if op == OP_SIGMOID:
         for i in range(n):
             out0[i] = sigmoid_one(in0[i])
@@ -428,39 +415,6 @@ cdef inline void compute_span(Operation op, const real* in0, const real* in1,
             out0[i] = backward_one(in0[i], in1[i])
     else:
         memcpy(out0, in0, n * sizeof(real))
-
-
-cdef inline void stream_out(real* dst, const real* src, int64_t n) noexcept nogil:
-    if real is float:
-        stream_f32(dst, src, n)
-    else:
-        stream_f64(dst, src, n)
-
-
-cdef inline void run_span(Operation op, const real* in0, const real* in1,
-                          real* out0, real* out1, int64_t n, bint stream) noexcept nogil:
-    """One thread's contiguous share; leaves its FP flags as it found them.
-
-    With `stream`, the share is computed in blocks into buffers that stay in
-    L1 and written out with non-temporal stores (_stream.h says why).
-    """
-    cdef fpflags saved
-    cdef real block0[STREAM_BLOCK]
-    cdef real block1[STREAM_BLOCK]
-    cdef int64_t start, size
-    fpflags_save(&saved)
-    if not stream or op == OP_COPY:
-        compute_span(op, in0, in1, out0, out1, n)
-    else:
-        start = 0
-        while start < n:
-            size = n - start if n - start < STREAM_BLOCK else STREAM_BLOCK
-            compute_span(op, in0 + start, in1 + start, block0, block1, size)
-            stream_out(out0 + start, block0, size)
-            if op == OP_SIGMOID_AND_DERIVATIVE:
-                stream_out(out1 + start, block1, size)
-            start += size
-        stream_fence()
     fpflags_restore(&saved)
 
 
@@ -483,14 +437,13 @@ cdef void run(Operation op, const real* in0, const real* in1,
     """
     cdef int part
     cdef int64_t start, stop
-    cdef bint stream = n * <int64_t>sizeof(real) >= STREAM_MIN_BYTES
     if num_threads <= 1:
-        run_span(op, in0, in1, out0, out1, n, stream)
+        run_span(op, in0, in1, out0, out1, n)
         return
     for part in prange(num_threads, nogil=True, schedule='static', num_threads=num_threads):
         start = span_start(part, num_threads, n)
         stop = span_start(part + 1, num_threads, n)
-        run_span(op, in0 + start, in1 + start, out0 + start, out1 + start, stop - start, stream)
+        run_span(op, in0 + start, in1 + start, out0 + start, out1 + start, stop - start)
 
 
 cdef KernelTable table
@@ -499,5 +452,3 @@ table.run_f64 = run[double]
 table.has_fma = HAS_FMA
 
 kernel_table = PyCapsule_New(&table, "csigmoid.KernelTable", NULL)
-# for the tests that must reach the streamed path
-stream_min_bytes = STREAM_MIN_BYTES

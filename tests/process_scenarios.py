@@ -24,7 +24,7 @@ import numpy as np
 
 import csigmoid
 
-N = 1 << 20                 # 32 chunks of 32768 elements: parallel when OpenMP offers threads
+N = 1 << 20                 # parallel when OpenMP offers threads
 TIMEOUT = 60.0              # seconds a child gets; the computation itself takes milliseconds
 START_METHODS = ("os.fork", "fork", "forkserver", "spawn")
 WHEN = ("before", "none")

@@ -5,7 +5,6 @@ results are only compared with other results of csigmoid (bit for bit) or
 with simple exact values."""
 import ctypes
 import ctypes.util
-import importlib
 import platform
 import inspect
 import re
@@ -253,8 +252,8 @@ def test_every_stride_and_size_gives_the_elementwise_result(func, variant, dtype
 
 
 # sizes where the split between two OpenMP threads (shares of a multiple of
-# 16 elements, at least 32768 each) changes: one short of it, on it, just past it
-SPLIT_SIZES = [2 * 32768 - 1, 2 * 32768, 2 * 32768 + 1, 2 * 32768 + 17, 3 * 32768 + 5]
+# 16 elements, at least 2048 each) changes: one short of it, on it, just past it
+SPLIT_SIZES = [2 * 2048 - 1, 2 * 2048, 2 * 2048 + 1, 2 * 2048 + 17, 3 * 2048 + 5, 2 * 32768 + 17]
 
 
 @unary
@@ -474,7 +473,7 @@ def test_invalid_num_threads_raises_and_writes_nothing(func, num_threads, error)
     assert_nothing_written(outs, sentinel_outs(func, x.shape, F64))
 
 
-LARGE = 1_000_003          # ~30 chunks of 32768: really split between threads, odd tail
+LARGE = 1_000_003          # really split between threads, odd tail
 
 
 @pytest.fixture(scope="module")
@@ -508,26 +507,6 @@ def test_thread_count_does_not_change_any_bit(func, variant, dtype, wide_values)
     single = func(x, num_threads=1)
     for num_threads in (2, None):
         assert_same_results(func(x, num_threads=num_threads), single)
-
-
-@pytest.mark.parametrize("dtype", KERNEL_DTYPES, ids=dtype_id)
-def test_streamed_large_outputs_equal_cached_small_ones(variant, dtype, wide_values):
-    # outputs of stream_min_bytes or more are written with non-temporal stores
-    # from L1 blocks: same bits as chunks below that size, whatever the
-    # alignment of the output and the length of the tail
-    threshold = importlib.import_module(f"csigmoid._kernels_{variant}").stream_min_bytes
-    n = threshold // dtype.itemsize + 1037
-    x = cast(np.resize(wide_values, n + 3), dtype)[3:]              # misaligned start
-    g = x[::-1].copy()
-    chunk = threshold // dtype.itemsize // 4 + 1
-    chunked = lambda f, *a: np.concatenate(
-        [f(*(v[i:i + chunk] for v in a)) for i in range(0, n, chunk)])
-    for func in (sigmoid, sigmoid_derivative):
-        assert_same_results(func(x), chunked(func, x))
-    y, dy = sigmoid_and_derivative(x)
-    assert_same_results((y, dy), (chunked(sigmoid, x), chunked(sigmoid_derivative, x)))
-    out = np.empty(n + 1, dtype)[1:]                                 # misaligned out
-    assert_same_results(sigmoid_backward(g, y, out=out), chunked(sigmoid_backward, g, y))
 
 
 # --- sigmoid_and_derivative ---------------------------------------------------

@@ -15,7 +15,7 @@ from layouts import assert_identical
 
 CALLS = 100_000
 SMALL = 61                  # the kernels' vector loop and its scalar tail, one thread
-LARGE = 2 * 32768 + 1        # just enough to be split between two OpenMP threads
+LARGE = 2 * 32768 + 1        # split between two OpenMP threads
 
 
 def arguments(n):

@@ -15,7 +15,7 @@ import pytest
 from csigmoid import _cpu, sigmoid, sigmoid_and_derivative, sigmoid_backward, sigmoid_derivative
 from layouts import KERNEL_DTYPES, assert_identical, dtype_id, sample_values
 
-LARGE = 70_001       # > 2 * 32768: split between two OpenMP threads, with an odd tail
+LARGE = 70_001       # split between two OpenMP threads, with an odd tail
 
 
 def read_only(a):
