@@ -434,7 +434,8 @@ def main(argv):
                 })
         progress("")
         print_table(operation, dtype, threads, rows)
-    check_targets(results, _cpu.max_threads())
+    # read at the start: torch.set_num_threads can change OpenMP's maximum in this process
+    check_targets(results, machine["max_threads"])
 
     if args.json:
         with open(args.json, "w") as f:
