@@ -178,6 +178,14 @@ cdef cnp.ndarray kernel_output(cnp.ndarray out, cnp.ndarray like, object dtype, 
     return np.empty_like(like, dtype=dtype)
 
 
+cdef inline void run_kernel(Operation op, bint single, void* in0, void* in1,
+                            void* out0, void* out1, int64_t n, int threads) noexcept nogil:
+    if single:
+        kernels.run_f32(op, <float*>in0, <float*>in1, <float*>out0, <float*>out1, n, threads)
+    else:
+        kernels.run_f64(op, <double*>in0, <double*>in1, <double*>out0, <double*>out1, n, threads)
+
+
 cdef void call_kernel(Operation op, cnp.ndarray in0, cnp.ndarray in1,
                       cnp.ndarray out0, cnp.ndarray out1, int threads):
     cdef int64_t n = cnp.PyArray_SIZE(in0)
@@ -190,16 +198,15 @@ cdef void call_kernel(Operation op, cnp.ndarray in0, cnp.ndarray in1,
     if n == 0:
         return
     if n < MIN_ELEMENTS_TO_RELEASE_GIL:
-        if single:
-            kernels.run_f32(op, <float*>p_in0, <float*>p_in1, <float*>p_out0, <float*>p_out1, n, 1)
-        else:
-            kernels.run_f64(op, <double*>p_in0, <double*>p_in1, <double*>p_out0, <double*>p_out1, n, 1)
+        run_kernel(op, single, p_in0, p_in1, p_out0, p_out1, n, 1)
         return
     with nogil:
-        if single:
-            kernels.run_f32(op, <float*>p_in0, <float*>p_in1, <float*>p_out0, <float*>p_out1, n, threads)
-        else:
-            kernels.run_f64(op, <double*>p_in0, <double*>p_in1, <double*>p_out0, <double*>p_out1, n, threads)
+        run_kernel(op, single, p_in0, p_in1, p_out0, p_out1, n, threads)
+
+
+cdef inline cnp.ndarray new_like(cnp.ndarray x):
+    """An uninitialised C-ordered array of x's shape and type."""
+    return cnp.PyArray_EMPTY(cnp.PyArray_NDIM(x), cnp.PyArray_DIMS(x), cnp.PyArray_TYPE(x), 0)
 
 
 cdef inline bint is_dense_native(cnp.ndarray a, int type_num):
@@ -257,8 +264,9 @@ cdef inline int fast_threads(object num_threads):
 cdef object fast_unary(Operation op, object x, object out, object num_threads):
     """The common case at the cost of a few flag tests: x a dense native
     float32/float64 ndarray (at least 1-d), `out` absent or arrays the kernel
-    can write directly, num_threads None or a positive int.  Returns None when the case is not
-    this one; the general path then handles (or rejects) it."""
+    can write directly, num_threads None or a positive int.  Returns None
+    when the case is not this one; the general path then handles (or
+    rejects) it."""
     cdef cnp.ndarray xa, out0, out1
     cdef int type_num, threads
     if type(x) is not np.ndarray:
@@ -273,7 +281,7 @@ cdef object fast_unary(Operation op, object x, object out, object num_threads):
         return None
     if op != OP_SIGMOID_AND_DERIVATIVE:
         if out is None:
-            out0 = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(xa), cnp.PyArray_DIMS(xa), type_num, 0)
+            out0 = new_like(xa)
         elif is_direct_out(out, xa):
             out0 = <cnp.ndarray>out
         else:
@@ -281,8 +289,8 @@ cdef object fast_unary(Operation op, object x, object out, object num_threads):
         call_kernel(op, xa, xa, out0, out0, threads)
         return out0
     if out is None:
-        out0 = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(xa), cnp.PyArray_DIMS(xa), type_num, 0)
-        out1 = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(xa), cnp.PyArray_DIMS(xa), type_num, 0)
+        out0 = new_like(xa)
+        out1 = new_like(xa)
     elif (type(out) is tuple and len(<tuple>out) == 2
             and is_direct_out((<tuple>out)[0], xa) and is_direct_out((<tuple>out)[1], xa)
             and are_disjoint((<tuple>out)[0], (<tuple>out)[1])):
@@ -622,7 +630,7 @@ cdef object fast_backward(object grad_output, object output, object out, object 
             or not is_dense_native(g, type_num) or not is_like(y, g)):
         return None
     if out is None:
-        result = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(g), cnp.PyArray_DIMS(g), type_num, 0)
+        result = new_like(g)
     elif is_direct_out(out, g) and is_direct_out(out, y):
         result = <cnp.ndarray>out
     else:
