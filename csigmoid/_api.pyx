@@ -7,6 +7,8 @@ import operator
 
 import numpy as np
 
+from csigmoid import _ecosystem
+
 cimport numpy as cnp
 from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.stdint cimport int64_t
@@ -50,6 +52,10 @@ cdef object FLOAT16 = np.dtype(np.float16)
 cdef object FLOAT32 = np.dtype(np.float32)
 cdef object FLOAT64 = np.dtype(np.float64)
 cdef object LONGDOUBLE = np.dtype(np.longdouble)
+
+# Inputs that are surely NumPy's business; anything else may be a Dask, xarray or
+# pandas container and is offered to csigmoid._ecosystem first.
+cdef tuple PLAIN_INPUTS = (np.ndarray, np.generic, float, int, list, tuple)
 
 
 def use_kernels(kernel_table):
@@ -375,10 +381,21 @@ cdef object longdouble_log_sigmoid(object x):
     return np.asarray(result, dtype=x.dtype)
 
 
+cdef inline bint is_plain(object x):
+    """Whether `x` is surely no Dask, xarray or pandas object (those go to
+    csigmoid._ecosystem, which can tell for sure, but at a cost scalars and
+    lists should not pay)."""
+    return isinstance(x, PLAIN_INPUTS)
+
+
 cdef object unary(Operation op, str name, object x, object out, object num_threads):
-    cdef object fast = fast_unary(op, x, out, num_threads)
-    if fast is not None:
-        return fast
+    cdef object result = fast_unary(op, x, out, num_threads)
+    if result is not None:
+        return result
+    if not is_plain(x):
+        result = _ecosystem.apply(name, (x,), out, num_threads)
+        if result is not NotImplemented:
+            return result
     return general_unary(op, name, x, out, num_threads)
 
 
@@ -610,9 +627,13 @@ def sigmoid_backward(grad_output, output, out=None, *, num_threads=None):
     >>> float(csigmoid.sigmoid_backward(2.0, 0.5))
     0.5
     """
-    cdef object fast = fast_backward(grad_output, output, out, num_threads)
-    if fast is not None:
-        return fast
+    cdef object result = fast_backward(grad_output, output, out, num_threads)
+    if result is not None:
+        return result
+    if not (is_plain(grad_output) and is_plain(output)):
+        result = _ecosystem.apply("sigmoid_backward", (grad_output, output), out, num_threads)
+        if result is not NotImplemented:
+            return result
     return general_backward(grad_output, output, out, num_threads)
 
 
