@@ -143,6 +143,19 @@ def test_dask_num_threads_reaches_the_chunks():
     assert_identical(csigmoid.sigmoid(x, num_threads=1).compute(), csigmoid.sigmoid(values))
 
 
+@pytest.fixture
+def nanny_environment(monkeypatch):
+    """A LocalCluster's nannies write their workers' variables (OMP_NUM_THREADS=1, ...)
+    into this process's os.environ, where they would reach every later subprocess
+    of the test session and override the next cluster's settings: start each test
+    without them and put the originals back afterwards."""
+    import dask
+    pytest.importorskip("distributed")
+    for variable in dask.config.get("distributed.nanny.pre-spawn-environ"):
+        monkeypatch.delenv(variable, raising=False)
+
+
+@pytest.mark.usefixtures("nanny_environment")
 def test_distributed_local_cluster_matches_one_process_bit_for_bit():
     """Two worker processes evaluate an array of 24 chunks; the results equal
     the single-process ones exactly; the nanny's OMP_NUM_THREADS=1 holds."""
@@ -163,6 +176,19 @@ def test_distributed_local_cluster_matches_one_process_bit_for_bit():
     assert_identical(computed_y32, y32)
     assert_identical(computed_dy32, dy32)
     assert expected_dy.dtype == np.float64
+
+
+@pytest.mark.usefixtures("nanny_environment")
+def test_distributed_nanny_setting_gives_each_task_openmp_threads():
+    """The README's way to let csigmoid use OpenMP threads inside workers."""
+    distributed = pytest.importorskip("distributed")
+    import dask
+    with dask.config.set({"distributed.nanny.pre-spawn-environ.OMP_NUM_THREADS": 3}), \
+            distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                     dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        threads = client.run(lambda: __import__("csigmoid")._cpu.max_threads())
+    assert list(threads.values()) == [3]
 
 
 # --------------------------------------------------------------------------- xarray
