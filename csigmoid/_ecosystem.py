@@ -67,7 +67,7 @@ def dask_apply(per_array, name, args):
     if name == FUSED:
         (x,) = args
         index = tuple(range(x.ndim))
-        y_meta, dy_meta = per_array(np.empty((0,) * x.ndim, x.dtype))
+        y_meta, dy_meta = per_array(empty_of(x))
         # one task per chunk computes both results in one pass; two light tasks
         # per chunk pick them out of the pair
         pairs = da.blockwise(per_array, index, x, index, meta=y_meta, token=FUSED)
@@ -77,7 +77,7 @@ def dask_apply(per_array, name, args):
         )
     if len(args) == 1:
         (x,) = args
-        meta = per_array(np.empty((0,) * x.ndim, x.dtype))
+        meta = per_array(empty_of(x))
         return x.map_blocks(per_array, meta=meta, token=name)
     arrays = [da.asarray(arg) for arg in args]
     shapes = [array.shape for array in arrays]
@@ -86,8 +86,13 @@ def dask_apply(per_array, name, args):
             np.broadcast_shapes(*shapes)
         except ValueError:
             raise ValueError(f"{name}: shapes {' and '.join(map(str, shapes))} do not broadcast") from None
-    meta = per_array(*(np.empty((0,) * array.ndim, array.dtype) for array in arrays))
+    meta = per_array(*map(empty_of, arrays))
     return da.map_blocks(per_array, *da.broadcast_arrays(*arrays), meta=meta, token=name)
+
+
+def empty_of(array):
+    """An empty NumPy array with `array`'s dtype and number of dimensions."""
+    return np.empty((0,) * array.ndim, array.dtype)
 
 
 # --------------------------------------------------------------------------- xarray
@@ -101,7 +106,7 @@ def xarray_apply(per_array, name, args):
         per_array, *args,
         dask="allowed",
         keep_attrs=True,
-        output_core_dims=[[], []] if name == FUSED else ([[]]),
+        output_core_dims=[[], []] if name == FUSED else [[]],
     )
 
 
