@@ -4,6 +4,9 @@ high-precision values, and a short speed table against the NumPy formula
 
 ``python -m csigmoid bench [options]``: the full side-by-side benchmark
 (csigmoid._bench; ``--help`` lists the options).
+
+``python -m csigmoid plot [FILE.png]``: sigma and sigma' on one figure, with
+the regions where gradients vanish shaded (csigmoid._plot; needs matplotlib).
 """
 import sys
 import time
@@ -82,8 +85,12 @@ def main(argv):
     if argv and argv[0] == "bench":
         from csigmoid import _bench
         return _bench.main(argv[1:])
+    if argv and argv[0] == "plot":
+        from csigmoid import _plot
+        return _plot.main(argv[1:])
     if argv:
-        print("usage: python -m csigmoid [bench [--help | options]]", file=sys.stderr)
+        print("usage: python -m csigmoid [bench [--help | options] | plot [--help | FILE.png]]",
+              file=sys.stderr)
         return 2
     csigmoid.show_config()
     ok = check_stored_values()

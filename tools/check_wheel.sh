@@ -117,8 +117,8 @@ ok "twine check --strict: $(grep -c PASSED "$work/twine.log") PASSED"
 sdist_root="$(basename "$sdist" .tar.gz)"
 tar -tzf "$sdist" | sed "s|^$sdist_root/||" | sort >"$work/sdist.txt"
 # Everything the build reads: the tracked sources (Cython, headers, Python),
-# the build files, README and license, and the tests.
-missing="$(cd "$repo" && git ls-files csigmoid tests setup.py pyproject.toml MANIFEST.in README.md LICENSE \
+# the build files, README and license, the tests and the examples they run.
+missing="$(cd "$repo" && git ls-files csigmoid tests examples setup.py pyproject.toml MANIFEST.in README.md LICENSE \
     | sort | comm -23 - "$work/sdist.txt")"
 [[ -z "$missing" ]] || fail "the sdist lacks: $missing"
 for pattern in 'csigmoid/.*\.pyx$' 'csigmoid/.*\.pxd$' 'csigmoid/.*\.pxi$' 'csigmoid/.*\.h$' '^README\.md$' '^LICENSE$'; do
@@ -127,7 +127,7 @@ done
 if grep -E '\.(c|so|pyd)$|__pycache__|\.pytest_cache|\.hypothesis' "$work/sdist.txt"; then
     fail "the sdist holds build products or caches (above)"
 fi
-ok "sdist: all $(cd "$repo" && git ls-files csigmoid tests setup.py pyproject.toml MANIFEST.in README.md LICENSE | wc -l) tracked build inputs (.pyx .pxd .pxi .h, setup.py, README, LICENSE, tests), no .c/.so/caches"
+ok "sdist: all $(cd "$repo" && git ls-files csigmoid tests examples setup.py pyproject.toml MANIFEST.in README.md LICENSE | wc -l) tracked build inputs (.pyx .pxd .pxi .h, setup.py, README, LICENSE, tests, examples), no .c/.so/caches"
 
 unzip -Z1 "$wheel" | sort >"$work/wheel.txt"
 if grep -E '\.c$|\.html$|__pycache__|\.pyc$|\.pytest_cache|\.hypothesis|^tests/' "$work/wheel.txt"; then
