@@ -10,9 +10,8 @@ Each worker here is one process with one thread, and its nanny sets OMP_NUM_THRE
 so csigmoid runs serially inside each task: the parallelism is the cluster's (see the
 README, Ecosystem, for choosing between Dask and OpenMP threads).
 
-    python -m pip install "csigmoid[dask]"
-    python examples/dask_batch.py                  # 100 million float32 values, 2 workers
-    python examples/dask_batch.py --size 2000000 --chunk 250000
+Run:  python -m pip install "csigmoid[dask]"
+      python examples/dask_batch.py [--size 100000000] [--chunk 5000000] [--workers 2]
 """
 import argparse
 import time
@@ -26,23 +25,33 @@ import csigmoid
 VANISHING = 0.01     # sigma'(x) below this: the gradient has all but vanished
 
 
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", type=int, default=100_000_000, help="number of values")
-    parser.add_argument("--chunk", type=int, default=5_000_000, help="values per chunk")
-    parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    parser.add_argument("--size", type=positive, default=100_000_000, help="number of values")
+    parser.add_argument("--chunk", type=positive, default=5_000_000, help="values per chunk")
+    parser.add_argument("--workers", type=positive, default=2, help="worker processes")
     parser.add_argument("--seed", type=int, default=0)
     return parser.parse_args(argv)
+
+
+def make_values(size: int, chunk: int, seed: int) -> da.Array:
+    """Pre-activations spread over [-12, 12], in float32, as a lazy chunked array."""
+    return (da.random.default_rng(seed).uniform(-12.0, 12.0, size, chunks=chunk)
+            .astype(np.float32))
 
 
 def main(argv: list[str] | None = None) -> None:
     arguments = parse_arguments(argv)
     with LocalCluster(n_workers=arguments.workers, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster, Client(cluster) as client:
-        # pre-activations spread over [-12, 12], in float32
-        x = (da.random.default_rng(arguments.seed)
-             .uniform(-12.0, 12.0, arguments.size, chunks=arguments.chunk)
-             .astype(np.float32))
+        x = make_values(arguments.size, arguments.chunk, arguments.seed)
         y, dy = csigmoid.sigmoid_and_derivative(x)
         print(f"{arguments.size:,} float32 values in {x.npartitions} chunks of "
               f"{arguments.chunk:,}, on {arguments.workers} worker processes")

@@ -119,3 +119,34 @@ def test_logistic_scoring_matches_the_reference(tmp_path, dtype):
 def test_logistic_scoring_rejects_bad_sizes(tmp_path):
     done = run_example("logistic_scoring.py", "--rows", "0", cwd=tmp_path)
     assert done.returncode == 2 and "--rows" in done.stderr
+
+
+# --- examples/dask_batch.py -------------------------------------------------------------
+
+def test_dask_batch_summarises_on_a_two_process_cluster(tmp_path):
+    pytest.importorskip("distributed")
+    size, chunk, seed = 300_000, 40_000, 5
+    done = run_example("dask_batch.py", "--size", str(size), "--chunk", str(chunk),
+                       "--workers", "2", "--seed", str(seed), cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout
+    assert re.search(r"300,000 float32 values in 8 chunks of 40,000, on 2 worker processes", out)
+    assert "100% Completed" in out                                   # the progress bar
+    assert "first chunk identical to csigmoid in this process: True" in out
+    mean_y, max_dy, vanishing = re.search(
+        r"mean sigma\(x\) ([\d.]+), max sigma'\(x\) ([\d.]+), sigma'\(x\) < 0.01: ([\d.]+)% ",
+        out).groups()
+
+    # the same values (Dask's generator is deterministic per seed and chunks), summarised
+    # here in float64 from 1 / (1 + exp(-x))
+    x = load_example("dask_batch.py").make_values(size, chunk, seed).compute().astype(np.float64)
+    y = 1.0 / (1.0 + np.exp(-x))
+    dy = y * (1.0 - y)
+    assert float(mean_y) == pytest.approx(y.mean(), abs=1e-6)
+    assert float(max_dy) == pytest.approx(dy.max(), abs=1e-6)
+    assert float(vanishing) == pytest.approx(100 * np.mean(dy < 0.01), abs=0.06)
+
+
+def test_dask_batch_rejects_bad_sizes(tmp_path):
+    done = run_example("dask_batch.py", "--chunk", "0", cwd=tmp_path)
+    assert done.returncode == 2 and "--chunk" in done.stderr
