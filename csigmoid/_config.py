@@ -1,11 +1,12 @@
 """show_config(): what this installation of csigmoid runs with."""
 import sys
 from importlib.metadata import PackageNotFoundError, version
+from typing import TextIO
 
 from csigmoid import _cpu, _isa
 
 
-def config():
+def config() -> dict[str, object]:
     """The configuration as a dict (what show_config prints)."""
     try:
         installed = version("csigmoid")
@@ -25,7 +26,7 @@ def config():
     }
 
 
-def show_config(file=None):
+def show_config(file: TextIO | None = None) -> None:
     """Print csigmoid's version, OpenMP build and runtime, thread count,
     compiler, and the SIMD kernel variant in use."""
     labels = {
