@@ -19,6 +19,8 @@ TESTS = Path(__file__).resolve().parent
 EXAMPLES = sorted((TESTS.parent / "examples").glob("*.py"))
 INSTALLED = Path(csigmoid.__file__).resolve().parent
 TYPE_FILES = ("py.typed", "_api.pyi", "_cpu.pyi")
+# mypy's settings ([tool.mypy]); cibuildwheel copies pyproject.toml beside the tests
+CONFIG = TESTS.parent / "pyproject.toml"
 
 
 @pytest.fixture(scope="module")
@@ -28,14 +30,15 @@ def mypy_cache(tmp_path_factory):
 
 
 def mypy_strict(files, cache, *options):
-    """mypy --strict on `files`, run from an empty folder with no configuration
-    file and no MYPYPATH, so that `csigmoid` can only be the installed package
-    (the checkout's csigmoid/ has no compiled modules)."""
+    """mypy --strict on `files` with the project's [tool.mypy] settings, run
+    from an empty folder with no MYPYPATH, so that `csigmoid` can only be the
+    installed package (the checkout's csigmoid/ has no compiled modules)."""
     folder = cache / "cwd"
     folder.mkdir(exist_ok=True)
     env = {key: value for key, value in os.environ.items() if key != "MYPYPATH"}
     return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--config-file", "", "--cache-dir", str(cache),
+        [sys.executable, "-m", "mypy", "--strict", "--config-file", str(CONFIG),
+         "--cache-dir", str(cache),
          "--no-color-output", *options, *map(str, files)],
         cwd=folder, env=env, capture_output=True, text=True, timeout=600,
     )
