@@ -461,7 +461,8 @@ def sigmoid(x, out=None, *, num_threads=None):
     ------
     TypeError
         Complex, object, string or datetime input; `out` not an ndarray or
-        of the wrong dtype; `num_threads` not an int or None.
+        of the wrong dtype, or given with a Dask, xarray or pandas input;
+        `num_threads` not an int or None.
     ValueError
         `out` of the wrong shape or read-only; `num_threads` < 1.
         Nothing is written when an error is raised.
@@ -530,7 +531,8 @@ def sigmoid_derivative(x, out=None, *, num_threads=None):
     ------
     TypeError
         Complex, object, string or datetime input; `out` not an ndarray or
-        of the wrong dtype; `num_threads` not an int or None.
+        of the wrong dtype, or given with a Dask, xarray or pandas input;
+        `num_threads` not an int or None.
     ValueError
         `out` of the wrong shape or read-only; `num_threads` < 1.
         Nothing is written when an error is raised.
@@ -597,8 +599,8 @@ def sigmoid_and_derivative(x, out=None, *, num_threads=None):
     ------
     TypeError
         Complex, object, string or datetime input; `out` not a tuple of two
-        ndarrays, or one of them of the wrong dtype; `num_threads` not an
-        int or None.
+        ndarrays, or one of them of the wrong dtype, or given with a Dask,
+        xarray or pandas input; `num_threads` not an int or None.
     ValueError
         An array of `out` of the wrong shape or read-only; the two arrays
         of `out` overlapping; `num_threads` < 1.  Nothing is written when
@@ -666,7 +668,8 @@ def logit(p, out=None, *, num_threads=None):
     ------
     TypeError
         Complex, object, string or datetime input; `out` not an ndarray or
-        of the wrong dtype; `num_threads` not an int or None.
+        of the wrong dtype, or given with a Dask, xarray or pandas input;
+        `num_threads` not an int or None.
     ValueError
         `out` of the wrong shape or read-only; `num_threads` < 1.
         Nothing is written when an error is raised.  (p outside [0, 1] is
@@ -733,7 +736,8 @@ def log_sigmoid(x, out=None, *, num_threads=None):
     ------
     TypeError
         Complex, object, string or datetime input; `out` not an ndarray or
-        of the wrong dtype; `num_threads` not an int or None.
+        of the wrong dtype, or given with a Dask, xarray or pandas input;
+        `num_threads` not an int or None.
     ValueError
         `out` of the wrong shape or read-only; `num_threads` < 1.
         Nothing is written when an error is raised.
@@ -803,7 +807,8 @@ def sigmoid_backward(grad_output, output, out=None, *, num_threads=None):
     ------
     TypeError
         Complex, object, string or datetime input; `out` not an ndarray or
-        of the wrong dtype; `num_threads` not an int or None.
+        of the wrong dtype, or given with a Dask, xarray or pandas input;
+        `num_threads` not an int or None.
     ValueError
         Shapes that do not broadcast; `out` of the wrong shape or
         read-only; `num_threads` < 1.  Nothing is written when an error is
