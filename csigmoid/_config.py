@@ -1,11 +1,12 @@
 """show_config(): what this installation of csigmoid runs with."""
 import sys
 from importlib.metadata import PackageNotFoundError, version
+from typing import TextIO
 
 from csigmoid import _cpu, _isa
 
 
-def config():
+def config() -> dict[str, object]:
     """The configuration as a dict (what show_config prints)."""
     try:
         installed = version("csigmoid")
@@ -25,9 +26,51 @@ def config():
     }
 
 
-def show_config(file=None):
+def show_config(file: TextIO | None = None) -> None:
     """Print csigmoid's version, OpenMP build and runtime, thread count,
-    compiler, and the SIMD kernel variant in use."""
+    compiler, and the SIMD kernel variant in use.
+
+    Parameters
+    ----------
+    file : text stream, optional
+        Where to print (anything with a ``write(str)`` method); default
+        ``sys.stdout``.
+
+    Returns
+    -------
+    None
+        The report is printed, one ``label: value`` line each.
+
+    Raises
+    ------
+    OSError, ValueError
+        Only as writing to `file` raises them (a full disk, a closed
+        stream); gathering the report raises nothing.
+
+    Notes
+    -----
+    "OpenMP" says whether the extensions were built with OpenMP (and with
+    which runtime: libgomp, libomp or vcomp); a build without it is exact
+    and single-threaded.  "max threads" is what a call uses by default:
+    OpenMP's current maximum, which OMP_NUM_THREADS and threadpoolctl's
+    limits lower.  "kernels runnable here" are the SIMD variants both built
+    and supported by this CPU; "kernel in use" is the best of them that
+    CSIGMOID_SIMD allows.  Accuracy does not depend on the variant: every
+    variant meets the same bounds (see `sigmoid` and the README).
+
+    Examples
+    --------
+    >>> import csigmoid
+    >>> csigmoid.show_config()  # doctest: +ELLIPSIS
+                  csigmoid: ...
+                    Python: ...
+                  compiler: ...
+                    OpenMP: ...
+               max threads: ...
+              CPU supports: ...
+     kernels runnable here: ...
+             kernel in use: ...
+    """
     labels = {
         "version": "csigmoid",
         "python": "Python",

@@ -7,7 +7,7 @@ the highest level allowed (``baseline``, ``avx2`` or ``avx512``): it can
 only rule levels out, never force one the CPU lacks.  A variant the CPU
 cannot run is never imported (its module code may use its instructions).
 """
-import importlib
+import importlib.util
 import os
 import warnings
 
@@ -16,17 +16,17 @@ from csigmoid import _api, _cpu
 ENV_VARIABLE = "CSIGMOID_SIMD"
 
 
-def _build_has(level):
+def _build_has(level: str) -> bool:
     return importlib.util.find_spec(f"csigmoid._kernels_{level}") is not None
 
 
-def available_variants():
+def available_variants() -> tuple[str, ...]:
     """Levels both built and runnable on this CPU, lowest first."""
     top = _cpu.LEVELS.index(_cpu.cpu_level())
     return tuple(level for level in _cpu.LEVELS[: top + 1] if _build_has(level))
 
 
-def _allowed_by_env():
+def _allowed_by_env() -> tuple[str, ...]:
     requested = os.environ.get(ENV_VARIABLE, "").strip().lower()
     if not requested:
         return _cpu.LEVELS
@@ -40,10 +40,10 @@ def _allowed_by_env():
     return _cpu.LEVELS[: _cpu.LEVELS.index(requested) + 1]
 
 
-_current = None
+_current: str | None = None
 
 
-def use_variant(level):
+def use_variant(level: str) -> None:
     """Make `level` the kernels every call uses (tests use this to run each variant)."""
     global _current
     if level not in available_variants():
@@ -55,11 +55,11 @@ def use_variant(level):
     _current = level
 
 
-def current_variant():
+def current_variant() -> str | None:
     return _current
 
 
-def select():
+def select() -> str:
     """Pick and install the best allowed variant; return its name."""
     allowed = _allowed_by_env()
     best = [level for level in available_variants() if level in allowed][-1]

@@ -43,8 +43,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def make_values(size: int, chunk: int, seed: int) -> da.Array:
     """Pre-activations spread over [-12, 12], in float32, as a lazy chunked array."""
-    return (da.random.default_rng(seed).uniform(-12.0, 12.0, size, chunks=chunk)
-            .astype(np.float32))
+    values: da.Array = (da.random.default_rng(seed).uniform(-12.0, 12.0, size, chunks=chunk)
+                        .astype(np.float32))
+    return values
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -143,6 +143,59 @@ def test_num_threads_and_threadpoolctl_limit_a_callers_threads():
                      "default": _cpu.max_threads() - 1}
 
 
+def openmp_runtime_and_threads():
+    """threadpoolctl, csigmoid's OpenMP runtime (as show_config names it) and
+    its default thread count; or skip where a limit of one shows nothing."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    runtime = _cpu.openmp_runtime()
+    if runtime is None:
+        pytest.skip("built without OpenMP (show_config says so): no runtime of csigmoid's to see")
+    if _cpu.max_threads() < 2:
+        pytest.skip("OpenMP allows one thread here: a limit of one would change nothing")
+    return threadpoolctl, runtime, _cpu.max_threads()
+
+
+def test_threadpoolctl_sees_csigmoids_openmp_runtime():
+    """threadpool_info() lists the OpenMP runtime csigmoid's extensions use:
+    the one library whose limit, set on it alone, lowers csigmoid's
+    omp_get_max_threads(), and it is the runtime show_config names."""
+    threadpoolctl, runtime, default = openmp_runtime_and_threads()
+    listed = [lib for lib in threadpoolctl.threadpool_info() if lib["internal_api"] == "openmp"]
+    controller = threadpoolctl.ThreadpoolController()
+    reaching_csigmoid = []
+    for lib in listed:
+        with controller.select(filepath=lib["filepath"]).limit(limits=1):
+            if _cpu.max_threads() == 1:
+                reaching_csigmoid.append(lib)
+    assert _cpu.max_threads() == default
+    assert [lib["prefix"] for lib in reaching_csigmoid] == [runtime], listed
+
+
+def test_threadpool_limits_1_makes_csigmoid_serial():
+    """In a fresh thread (as above: libgomp's limit is per calling thread),
+    under threadpool_limits(1) csigmoid's max_threads() is 1 and a call that
+    would use every thread starts none; after it, the call starts them."""
+    threadpoolctl, _, default = openmp_runtime_and_threads()
+    thread_count()                      # skips here, not in the worker, without /proc
+    x = read_only(np.linspace(-5, 5, 1 << 20))
+    seen = {}
+
+    def work():
+        before = thread_count()
+        with threadpoolctl.threadpool_limits(1):
+            seen["max_threads under the limit"] = _cpu.max_threads()
+            sigmoid(x)
+            seen["started under the limit"] = thread_count() - before
+        sigmoid(x)
+        seen["started without"] = thread_count() - before
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    assert seen == {"max_threads under the limit": 1, "started under the limit": 0,
+                    "started without": default - 1}
+
+
 def loaded_libgomp():
     """ctypes handle on the libgomp this process has loaded (Linux), or skip."""
     try:

@@ -3,8 +3,9 @@
 #
 #   1. the sdist, then the wheel built from that sdist (python -m build), with
 #      the kernels compiled for the baseline plus the AVX2 and AVX-512 levels;
-#   2. twine check; the sdist holds everything needed to build, the wheel no
-#      generated C or caches;
+#   2. twine check; the sdist holds everything needed to build, both hold the
+#      type information (py.typed, the .pyi stubs), the wheel no generated C
+#      or caches;
 #   3. auditwheel repair bundles libgomp; auditwheel show names the tag;
 #   4. the repaired wheel, in a fresh virtual environment with nothing to
 #      compile with, passes the test suite and `python -m csigmoid`, run from
@@ -121,13 +122,14 @@ tar -tzf "$sdist" | sed "s|^$sdist_root/||" | sort >"$work/sdist.txt"
 missing="$(cd "$repo" && git ls-files csigmoid tests examples setup.py pyproject.toml MANIFEST.in README.md LICENSE \
     | sort | comm -23 - "$work/sdist.txt")"
 [[ -z "$missing" ]] || fail "the sdist lacks: $missing"
-for pattern in 'csigmoid/.*\.pyx$' 'csigmoid/.*\.pxd$' 'csigmoid/.*\.pxi$' 'csigmoid/.*\.h$' '^README\.md$' '^LICENSE$'; do
+for pattern in 'csigmoid/.*\.pyx$' 'csigmoid/.*\.pxd$' 'csigmoid/.*\.pxi$' 'csigmoid/.*\.h$' '^README\.md$' '^LICENSE$' \
+    '^csigmoid/py\.typed$' '^csigmoid/_api\.pyi$' '^csigmoid/_cpu\.pyi$'; do
     grep -qE "$pattern" "$work/sdist.txt" || fail "the sdist has nothing matching $pattern"
 done
 if grep -E '\.(c|so|pyd)$|__pycache__|\.pytest_cache|\.hypothesis' "$work/sdist.txt"; then
     fail "the sdist holds build products or caches (above)"
 fi
-ok "sdist: all $(cd "$repo" && git ls-files csigmoid tests examples setup.py pyproject.toml MANIFEST.in README.md LICENSE | wc -l) tracked build inputs (.pyx .pxd .pxi .h, setup.py, README, LICENSE, tests, examples), no .c/.so/caches"
+ok "sdist: all $(cd "$repo" && git ls-files csigmoid tests examples setup.py pyproject.toml MANIFEST.in README.md LICENSE | wc -l) tracked build inputs (.pyx .pxd .pxi .h, py.typed and .pyi stubs, setup.py, README, LICENSE, tests, examples), no .c/.so/caches"
 
 unzip -Z1 "$wheel" | sort >"$work/wheel.txt"
 if grep -E '\.c$|\.html$|__pycache__|\.pyc$|\.pytest_cache|\.hypothesis|^tests/' "$work/wheel.txt"; then
@@ -136,7 +138,11 @@ fi
 for module in _api _cpu _kernels_baseline _kernels_avx2 _kernels_avx512; do
     grep -qE "^csigmoid/$module\..*\.so$" "$work/wheel.txt" || fail "the wheel lacks the $module extension"
 done
-ok "wheel: the five extensions (_api, _cpu, kernels baseline/avx2/avx512), no .c, tests or caches"
+# PEP 561: without py.typed a type checker ignores the stubs of the compiled modules
+for typed in py.typed _api.pyi _cpu.pyi; do
+    grep -qxF "csigmoid/$typed" "$work/wheel.txt" || fail "the wheel lacks csigmoid/$typed"
+done
+ok "wheel: the five extensions (_api, _cpu, kernels baseline/avx2/avx512), py.typed and the _api/_cpu stubs; no .c, tests or caches"
 
 step "3. auditwheel: bundle libgomp"
 logged "$work/show-before.log" auditwheel show "$wheel"

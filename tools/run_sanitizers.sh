@@ -26,7 +26,7 @@ python3 -m venv "$work/venv"
 # shellcheck disable=SC1091
 source "$work/venv/bin/activate"
 python -m pip install -q --upgrade pip
-python -m pip install -q "setuptools>=77" "Cython>=3.1" "numpy>=2.0" pytest hypothesis mpmath threadpoolctl
+python -m pip install -q "setuptools>=77" "Cython>=3.1" "numpy>=2.0" pytest hypothesis mpmath threadpoolctl mypy
 
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g"
 # build from a copy of the tracked files: a build/ folder left in the checkout

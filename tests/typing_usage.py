@@ -1,0 +1,161 @@
+"""csigmoid's public API as a type checker sees it: each overload of the stubs
+(csigmoid/_api.pyi) with the type it promises, stated twice on one line,
+statically (`assert_type`, which `mypy --strict` checks) and at run time (the
+`assert`, which running this file checks), so that a stub promising what the
+function does not return fails either way.  tests/test_typing.py does both.
+
+Calls the stubs must reject carry `# type: ignore[...]`: mypy --strict
+(--warn-unused-ignores) reports an ignore comment that nothing needed, and at
+run time each of those calls must raise TypeError.
+"""
+import io
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+import csigmoid
+
+if sys.version_info >= (3, 11):
+    from typing import assert_type
+else:                                   # mypy depends on typing_extensions
+    from typing_extensions import assert_type
+
+
+def is_scalar(value: object, scalar_type: type[np.generic]) -> bool:
+    return type(value) is scalar_type
+
+
+def is_array(value: object, scalar_type: type[np.generic]) -> bool:
+    return isinstance(value, np.ndarray) and value.dtype.type is scalar_type
+
+
+def raises_type_error(call: Callable[[], object]) -> bool:
+    try:
+        call()
+    except TypeError:
+        return True
+    return False
+
+
+f16, f32, f64, ld = np.float16(0.5), np.float32(0.5), np.float64(0.5), np.longdouble(0.5)
+i8, b = np.int8(3), np.bool_(True)
+a16: NDArray[np.float16] = np.zeros(3, np.float16)
+a32: NDArray[np.float32] = np.zeros(3, np.float32)
+a64: NDArray[np.float64] = np.zeros(3, np.float64)
+ald: NDArray[np.longdouble] = np.zeros(3, np.longdouble)
+ai32: NDArray[np.int32] = np.zeros(3, np.int32)
+abool: NDArray[np.bool_] = np.zeros(3, np.bool_)
+probabilities = [0.0, 0.25, 1]
+
+# sigmoid: Python numbers give numpy.float64 ...
+assert is_scalar(assert_type(csigmoid.sigmoid(0.5), np.float64), np.float64)
+assert is_scalar(assert_type(csigmoid.sigmoid(2), np.float64), np.float64)
+assert is_scalar(assert_type(csigmoid.sigmoid(True), np.float64), np.float64)
+# ... NumPy floating scalars their own type, integer and bool scalars float64 ...
+assert is_scalar(assert_type(csigmoid.sigmoid(f16), np.float16), np.float16)
+assert is_scalar(assert_type(csigmoid.sigmoid(f32), np.float32), np.float32)
+assert is_scalar(assert_type(csigmoid.sigmoid(f64), np.float64), np.float64)
+assert is_scalar(assert_type(csigmoid.sigmoid(ld), np.longdouble), np.longdouble)
+assert is_scalar(assert_type(csigmoid.sigmoid(i8), np.float64), np.float64)
+assert is_scalar(assert_type(csigmoid.sigmoid(b), np.float64), np.float64)
+# ... arrays keep a floating dtype, integer and bool arrays and lists of numbers give float64 ...
+assert is_array(assert_type(csigmoid.sigmoid(a16), NDArray[np.float16]), np.float16)
+assert is_array(assert_type(csigmoid.sigmoid(a32), NDArray[np.float32]), np.float32)
+assert is_array(assert_type(csigmoid.sigmoid(a64), NDArray[np.float64]), np.float64)
+assert is_array(assert_type(csigmoid.sigmoid(ald), NDArray[np.longdouble]), np.longdouble)
+assert is_array(assert_type(csigmoid.sigmoid(ai32), NDArray[np.float64]), np.float64)
+assert is_array(assert_type(csigmoid.sigmoid(abool), NDArray[np.float64]), np.float64)
+assert is_array(assert_type(csigmoid.sigmoid([1.0, -2]), NDArray[np.float64]), np.float64)
+assert is_array(assert_type(csigmoid.sigmoid([[1], [2]]), NDArray[np.float64]), np.float64)
+# ... `out` is what comes back, given by keyword or position ...
+out32: NDArray[np.float32] = np.empty(3, np.float32)
+assert assert_type(csigmoid.sigmoid(a32, out=out32), NDArray[np.float32]) is out32
+assert assert_type(csigmoid.sigmoid(a32, out32), NDArray[np.float32]) is out32
+assert assert_type(csigmoid.sigmoid(a32, out32, num_threads=1), NDArray[np.float32]) is out32
+# ... and anything else is Any (here float32 from a list of float32 scalars).
+assert is_array(assert_type(csigmoid.sigmoid([f32, f32]), Any), np.float32)
+# num_threads is an int or None, and keyword-only.
+assert is_array(assert_type(csigmoid.sigmoid(a64, num_threads=None), NDArray[np.float64]), np.float64)
+assert raises_type_error(lambda: csigmoid.sigmoid(a64, None, 2))  # type: ignore[call-overload]
+assert raises_type_error(lambda: csigmoid.sigmoid(a64, num_threads=2.0))  # type: ignore[call-overload]
+assert raises_type_error(lambda: csigmoid.sigmoid(a64, num_threads="2"))  # type: ignore[call-overload]
+
+# sigmoid_derivative, logit and log_sigmoid: the same overloads.
+assert is_scalar(assert_type(csigmoid.sigmoid_derivative(0.5), np.float64), np.float64)
+assert is_scalar(assert_type(csigmoid.sigmoid_derivative(f32), np.float32), np.float32)
+assert is_scalar(assert_type(csigmoid.sigmoid_derivative(b), np.float64), np.float64)
+assert is_array(assert_type(csigmoid.sigmoid_derivative(a16), NDArray[np.float16]), np.float16)
+assert is_array(assert_type(csigmoid.sigmoid_derivative(ai32), NDArray[np.float64]), np.float64)
+assert is_array(assert_type(csigmoid.sigmoid_derivative([0.5]), NDArray[np.float64]), np.float64)
+assert assert_type(csigmoid.sigmoid_derivative(a32, out=out32), NDArray[np.float32]) is out32
+assert is_array(assert_type(csigmoid.sigmoid_derivative([f16]), Any), np.float16)
+
+assert is_scalar(assert_type(csigmoid.logit(0.5), np.float64), np.float64)
+assert is_scalar(assert_type(csigmoid.logit(ld), np.longdouble), np.longdouble)
+assert is_scalar(assert_type(csigmoid.logit(i8), np.float64), np.float64)
+assert is_array(assert_type(csigmoid.logit(a32), NDArray[np.float32]), np.float32)
+assert is_array(assert_type(csigmoid.logit(abool), NDArray[np.float64]), np.float64)
+assert is_array(assert_type(csigmoid.logit(probabilities), NDArray[np.float64]), np.float64)
+assert assert_type(csigmoid.logit(p=a32, out=out32), NDArray[np.float32]) is out32
+assert is_array(assert_type(csigmoid.logit([f32]), Any), np.float32)
+
+assert is_scalar(assert_type(csigmoid.log_sigmoid(-3), np.float64), np.float64)
+assert is_scalar(assert_type(csigmoid.log_sigmoid(f16), np.float16), np.float16)
+assert is_scalar(assert_type(csigmoid.log_sigmoid(b), np.float64), np.float64)
+assert is_array(assert_type(csigmoid.log_sigmoid(ald), NDArray[np.longdouble]), np.longdouble)
+assert is_array(assert_type(csigmoid.log_sigmoid(ai32), NDArray[np.float64]), np.float64)
+assert is_array(assert_type(csigmoid.log_sigmoid([[0.5]]), NDArray[np.float64]), np.float64)
+assert assert_type(csigmoid.log_sigmoid(a32, out32), NDArray[np.float32]) is out32
+assert is_array(assert_type(csigmoid.log_sigmoid([ld]), Any), np.longdouble)
+
+# The aliases are the same functions, with the same types.
+assert is_scalar(assert_type(csigmoid.expit(f32), np.float32), np.float32)
+assert is_array(assert_type(csigmoid.log_expit(a16), NDArray[np.float16]), np.float16)
+
+# sigmoid_and_derivative: a tuple of two, each typed as sigmoid's result.
+y_f, dy_f = assert_type(csigmoid.sigmoid_and_derivative(0.5), tuple[np.float64, np.float64])
+assert is_scalar(y_f, np.float64) and is_scalar(dy_f, np.float64)
+y_s, dy_s = assert_type(csigmoid.sigmoid_and_derivative(f16), tuple[np.float16, np.float16])
+assert is_scalar(y_s, np.float16) and is_scalar(dy_s, np.float16)
+y_i, dy_i = assert_type(csigmoid.sigmoid_and_derivative(i8), tuple[np.float64, np.float64])
+assert is_scalar(y_i, np.float64) and is_scalar(dy_i, np.float64)
+y_a, dy_a = assert_type(csigmoid.sigmoid_and_derivative(a32),
+                        tuple[NDArray[np.float32], NDArray[np.float32]])
+assert is_array(y_a, np.float32) and is_array(dy_a, np.float32)
+y_l, dy_l = assert_type(csigmoid.sigmoid_and_derivative([1, 2]),
+                        tuple[NDArray[np.float64], NDArray[np.float64]])
+assert is_array(y_l, np.float64) and is_array(dy_l, np.float64)
+dy_out32: NDArray[np.float32] = np.empty(3, np.float32)
+y_o, dy_o = assert_type(csigmoid.sigmoid_and_derivative(a32, out=(out32, dy_out32)),
+                        tuple[NDArray[np.float32], NDArray[np.float32]])
+assert y_o is out32 and dy_o is dy_out32
+y_any, dy_any = assert_type(csigmoid.sigmoid_and_derivative([f32]), tuple[Any, Any])
+assert is_array(y_any, np.float32) and is_array(dy_any, np.float32)
+# `out` is a tuple of two arrays, never one array
+assert raises_type_error(
+    lambda: csigmoid.sigmoid_and_derivative(a32, out=out32))  # type: ignore[call-overload]
+
+# sigmoid_backward: NumPy's result type of the two inputs, where it is one of their own.
+assert is_scalar(assert_type(csigmoid.sigmoid_backward(1.0, 0.5), np.float64), np.float64)
+assert is_scalar(assert_type(csigmoid.sigmoid_backward(f32, f32), np.float32), np.float32)
+assert is_array(assert_type(csigmoid.sigmoid_backward(a32, a32), NDArray[np.float32]), np.float32)
+assert is_array(assert_type(csigmoid.sigmoid_backward(a16, f16), NDArray[np.float16]), np.float16)
+assert is_array(assert_type(csigmoid.sigmoid_backward(ld, ald), NDArray[np.longdouble]),
+                np.longdouble)
+assert is_array(assert_type(csigmoid.sigmoid_backward(ai32, abool), NDArray[np.float64]),
+                np.float64)
+assert is_array(assert_type(csigmoid.sigmoid_backward([1.0], [0.5]), NDArray[np.float64]),
+                np.float64)
+assert assert_type(csigmoid.sigmoid_backward(a32, a32, out32), NDArray[np.float32]) is out32
+assert is_array(assert_type(csigmoid.sigmoid_backward(a32, 0.5), Any), np.float64)
+assert raises_type_error(
+    lambda: csigmoid.sigmoid_backward(a32, a32, num_threads=1.5))  # type: ignore[call-overload]
+
+# show_config is typed too (an untyped function would be an error under --strict).
+report = io.StringIO()
+csigmoid.show_config(file=report)
+assert "kernel in use" in report.getvalue()
+assert_type(csigmoid.__version__, str)
