@@ -315,14 +315,9 @@ def check_targets(results, all_threads):
 
 
 def plot(results, path):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print(f"(matplotlib is not installed: no plot written to {path}; "
-              "`pip install csigmoid[bench]` brings it)")
-        return
+    import matplotlib          # there: parse_args checked
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
     operations = [o for o in OPERATIONS if any(r["operation"] == o for r in results)]
     dtypes = sorted({r["dtype"] for r in results})
     figure, axes = plt.subplots(len(operations), len(dtypes), squeeze=False,
@@ -392,6 +387,12 @@ def parse_args(argv):
     args.dtypes = choices(args.dtypes, ("float32", "float64"), "--dtypes")
     args.ops = choices(args.ops, OPERATIONS, "--ops")
     args.peers = choices(args.peers, PEERS, "--peers")
+    if args.plot:
+        # say so now, not after minutes of timing
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            parser.error('--plot needs matplotlib: python -m pip install "csigmoid[bench]"')
     return args
 
 

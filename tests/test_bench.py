@@ -82,3 +82,13 @@ def test_bench_rejects_bad_options(argv, capsys):
         _bench.main(argv)
     assert stop.value.code == 2
     assert "error" in capsys.readouterr().err
+
+
+def test_bench_plot_without_matplotlib_stops_before_timing(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)     # `import matplotlib` fails
+    with pytest.raises(SystemExit) as stop:
+        _bench.main(["--plot", "bench.png", "--sizes", "100"])
+    assert stop.value.code == 2
+    captured = capsys.readouterr()
+    assert 'python -m pip install "csigmoid[bench]"' in captured.err
+    assert "csigmoid" not in captured.out                    # nothing was timed
