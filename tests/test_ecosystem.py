@@ -136,6 +136,14 @@ def test_dask_errors_are_raised_at_call_time_and_nothing_is_written():
         csigmoid.sigmoid_backward(x, da.ones(7))
 
 
+def test_a_dask_array_as_out_is_refused():
+    x = np.linspace(-1.0, 1.0, 10)
+    with pytest.raises(TypeError, match=r"sigmoid: out must be a numpy.ndarray, not Array"):
+        csigmoid.sigmoid(x, out=da.zeros(10, chunks=5))
+    with pytest.raises(TypeError, match=r"sigmoid_and_derivative: out\[0\] must be a numpy.ndarray"):
+        csigmoid.sigmoid_and_derivative(x, out=(da.zeros(10, chunks=5), np.zeros(10)))
+
+
 def test_dask_num_threads_reaches_the_chunks():
     """num_threads is passed on to every chunk's call: 1 gives the same values."""
     values = sample((40_000,), np.float32)
