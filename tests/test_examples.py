@@ -148,5 +148,6 @@ def test_dask_batch_summarises_on_a_two_process_cluster(tmp_path):
 
 
 def test_dask_batch_rejects_bad_sizes(tmp_path):
+    pytest.importorskip("dask.array")
     done = run_example("dask_batch.py", "--chunk", "0", cwd=tmp_path)
     assert done.returncode == 2 and "--chunk" in done.stderr

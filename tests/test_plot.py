@@ -117,6 +117,7 @@ def assert_is_the_figure(path):
 
 
 def test_plot_command_writes_the_png_it_names(tmp_path):
+    pytest.importorskip("matplotlib")
     # run from an empty folder, so that only the installed package can be imported
     done = run_plot(tmp_path, "figure.png")
     assert done.returncode == 0, done.stderr
@@ -126,6 +127,7 @@ def test_plot_command_writes_the_png_it_names(tmp_path):
 
 
 def test_plot_command_writes_sigmoid_png_in_the_current_directory_by_default(tmp_path):
+    pytest.importorskip("matplotlib")
     done = run_plot(tmp_path)
     assert done.returncode == 0, done.stderr
     path = tmp_path / _plot.DEFAULT_FILE
