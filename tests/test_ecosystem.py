@@ -8,13 +8,10 @@ import numpy as np
 import pytest
 
 import csigmoid
+from layouts import FUNCTIONS, assert_identical
 
-UNARY = {
-    "sigmoid": csigmoid.sigmoid,
-    "sigmoid_derivative": csigmoid.sigmoid_derivative,
-    "logit": csigmoid.logit,
-    "log_sigmoid": csigmoid.log_sigmoid,
-}
+# the functions of one array to one array (sigmoid_and_derivative is tested on its own)
+UNARY = {f.__name__: f for f in FUNCTIONS if f is not csigmoid.sigmoid_and_derivative}
 DTYPES = [np.float32, np.float64, np.float16, np.int32]
 
 
@@ -28,13 +25,6 @@ def sample(shape, dtype, seed=0):
     values[:6] = [0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324][:size]
     with np.errstate(all="ignore"):
         return values.astype(dtype).reshape(shape)
-
-
-def assert_identical(a, b):
-    """Same dtype and shape, bit for bit (NaN payloads aside)."""
-    a, b = np.asarray(a), np.asarray(b)
-    assert a.dtype == b.dtype and a.shape == b.shape
-    np.testing.assert_array_equal(a, b, strict=True)
 
 
 def test_the_libraries_are_not_imported_by_csigmoid():
