@@ -119,47 +119,49 @@ def test_threads_are_bounded_by_callers_times_openmp_threads():
 
 def test_num_threads_and_threadpoolctl_limit_a_callers_threads():
     """In a fresh thread (no OpenMP pool yet): num_threads=1, and
-    threadpoolctl's OpenMP limit set in that thread, add no threads; the
-    default adds max_threads() - 1.  (With libgomp the limit is per calling
-    thread: threadpoolctl in the main thread does not reach pool workers.)"""
+    threadpoolctl's limit of one (OpenMP's alone, or every library's) set in
+    that thread, make max_threads() 1 and add no threads; the default adds
+    max_threads() - 1.  (With libgomp the limit is per calling thread:
+    threadpoolctl in the main thread does not reach pool workers.)"""
     threadpoolctl = pytest.importorskip("threadpoolctl")
+    thread_count()                      # skips here, not in the worker, without /proc
     x = read_only(np.linspace(-5, 5, 1 << 20))
-    added = {}
+    seen = {}
 
     def work():
         before = thread_count()
         sigmoid(x, num_threads=1)
-        added["num_threads=1"] = thread_count() - before
-        with threadpoolctl.threadpool_limits(1, user_api="openmp"):
-            sigmoid(x)
-        added["threadpool_limits(1)"] = thread_count() - before
+        seen["num_threads=1"] = thread_count() - before
+        for limit in ({"user_api": "openmp"}, {}):
+            label = f"threadpool_limits(1{', user_api=openmp' if limit else ''})"
+            with threadpoolctl.threadpool_limits(1, **limit):
+                seen[f"max_threads under {label}"] = _cpu.max_threads()
+                sigmoid(x)
+            seen[label] = thread_count() - before
         sigmoid(x)
-        added["default"] = thread_count() - before
+        seen["default"] = thread_count() - before
 
     worker = threading.Thread(target=work)
     worker.start()
     worker.join()
-    assert added == {"num_threads=1": 0, "threadpool_limits(1)": 0,
-                     "default": _cpu.max_threads() - 1}
-
-
-def openmp_runtime_and_threads():
-    """threadpoolctl, csigmoid's OpenMP runtime (as show_config names it) and
-    its default thread count; or skip where a limit of one shows nothing."""
-    threadpoolctl = pytest.importorskip("threadpoolctl")
-    runtime = _cpu.openmp_runtime()
-    if runtime is None:
-        pytest.skip("built without OpenMP (show_config says so): no runtime of csigmoid's to see")
-    if _cpu.max_threads() < 2:
-        pytest.skip("OpenMP allows one thread here: a limit of one would change nothing")
-    return threadpoolctl, runtime, _cpu.max_threads()
+    assert seen == {"num_threads=1": 0,
+                    "max_threads under threadpool_limits(1, user_api=openmp)": 1,
+                    "threadpool_limits(1, user_api=openmp)": 0,
+                    "max_threads under threadpool_limits(1)": 1,
+                    "threadpool_limits(1)": 0,
+                    "default": _cpu.max_threads() - 1}
 
 
 def test_threadpoolctl_sees_csigmoids_openmp_runtime():
     """threadpool_info() lists the OpenMP runtime csigmoid's extensions use:
     the one library whose limit, set on it alone, lowers csigmoid's
     omp_get_max_threads(), and it is the runtime show_config names."""
-    threadpoolctl, runtime, default = openmp_runtime_and_threads()
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    runtime, default = _cpu.openmp_runtime(), _cpu.max_threads()
+    if runtime is None:
+        pytest.skip("built without OpenMP (show_config says so): no runtime of csigmoid's to see")
+    if default < 2:
+        pytest.skip("OpenMP allows one thread here: a limit of one would change nothing")
     listed = [lib for lib in threadpoolctl.threadpool_info() if lib["internal_api"] == "openmp"]
     controller = threadpoolctl.ThreadpoolController()
     reaching_csigmoid = []
@@ -169,31 +171,6 @@ def test_threadpoolctl_sees_csigmoids_openmp_runtime():
                 reaching_csigmoid.append(lib)
     assert _cpu.max_threads() == default
     assert [lib["prefix"] for lib in reaching_csigmoid] == [runtime], listed
-
-
-def test_threadpool_limits_1_makes_csigmoid_serial():
-    """In a fresh thread (as above: libgomp's limit is per calling thread),
-    under threadpool_limits(1) csigmoid's max_threads() is 1 and a call that
-    would use every thread starts none; after it, the call starts them."""
-    threadpoolctl, _, default = openmp_runtime_and_threads()
-    thread_count()                      # skips here, not in the worker, without /proc
-    x = read_only(np.linspace(-5, 5, 1 << 20))
-    seen = {}
-
-    def work():
-        before = thread_count()
-        with threadpoolctl.threadpool_limits(1):
-            seen["max_threads under the limit"] = _cpu.max_threads()
-            sigmoid(x)
-            seen["started under the limit"] = thread_count() - before
-        sigmoid(x)
-        seen["started without"] = thread_count() - before
-
-    worker = threading.Thread(target=work)
-    worker.start()
-    worker.join()
-    assert seen == {"max_threads under the limit": 1, "started under the limit": 0,
-                    "started without": default - 1}
 
 
 def loaded_libgomp():
