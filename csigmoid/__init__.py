@@ -23,6 +23,7 @@ from csigmoid._api import (
     sigmoid_derivative,
 )
 from csigmoid._config import show_config
+from csigmoid._threads import threads
 
 __version__ = "0.1.0"
 
@@ -41,4 +42,5 @@ __all__ = [
     "sigmoid_and_derivative",
     "sigmoid_backward",
     "sigmoid_derivative",
+    "threads",
 ]

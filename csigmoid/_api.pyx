@@ -30,6 +30,18 @@ cdef extern from "_fork.h":
     int watch_forks "csigmoid_watch_forks"()
     int fork_safe_threads "csigmoid_fork_safe_threads"(int threads)
 
+# The limit `csigmoid.threads(n)` sets for the calls made from the thread that
+# sets it (0: none), so that two Python threads can hold different limits.
+cdef extern from *:
+    """
+    #if defined(_MSC_VER)
+    static __declspec(thread) int csigmoid_thread_limit = 0;
+    #else
+    static _Thread_local int csigmoid_thread_limit = 0;
+    #endif
+    """
+    int thread_limit "csigmoid_thread_limit"
+
 cnp.import_array()
 if watch_forks() != 0:
     raise ImportError("csigmoid: pthread_atfork failed; without it a forked child could hang")
@@ -64,9 +76,31 @@ def use_kernels(kernel_table):
     kernels = <KernelTable*>PyCapsule_GetPointer(kernel_table, "csigmoid.KernelTable")
 
 
+cdef inline int default_threads() noexcept nogil:
+    """The thread count a call from this thread uses by default: OpenMP's
+    current maximum (OMP_NUM_THREADS, threadpoolctl), lowered by this
+    thread's `csigmoid.threads(n)` limit."""
+    cdef int available = omp_get_max_threads()
+    return thread_limit if 0 < thread_limit < available else available
+
+
+def set_thread_limit(int limit):
+    """Set this thread's limit (0: none) and return the previous one
+    (csigmoid.threads(n) calls this; it validates n)."""
+    global thread_limit
+    cdef int previous = thread_limit
+    thread_limit = limit
+    return previous
+
+
+def max_threads():
+    """The threads a large call from this thread may use now."""
+    return default_threads()
+
+
 cdef int effective_threads(object num_threads, str name) except -1:
     """num_threads as the caller gave it -> the thread count to use (before size limits)."""
-    cdef int available = omp_get_max_threads()
+    cdef int available = default_threads()
     cdef object requested
     if num_threads is None:
         return available
@@ -259,7 +293,7 @@ cdef inline bint is_direct_out(object out, cnp.ndarray x):
 cdef inline int fast_threads(object num_threads):
     """effective_threads for the fast path: None or a plain positive int; -1
     for anything else (the general path then validates it)."""
-    cdef int available = omp_get_max_threads()
+    cdef int available = default_threads()
     if num_threads is None:
         return available
     if type(num_threads) is not int or num_threads < 1:

@@ -3,7 +3,7 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from typing import TextIO
 
-from csigmoid import _cpu, _isa
+from csigmoid import _api, _cpu, _isa
 
 
 def config() -> dict[str, object]:
@@ -19,7 +19,7 @@ def config() -> dict[str, object]:
         "compiler": _cpu.compiler(),
         "openmp": f"enabled (OpenMP {openmp}, runtime {_cpu.openmp_runtime()})" if openmp
         else "disabled (built without OpenMP: single-threaded)",
-        "max_threads": _cpu.max_threads(),
+        "max_threads": _api.max_threads(),
         "cpu_level": _cpu.cpu_level(),
         "kernel_variants": ", ".join(_isa.available_variants()),
         "kernel_in_use": _isa.current_variant(),
@@ -52,8 +52,8 @@ def show_config(file: TextIO | None = None) -> None:
     "OpenMP" says whether the extensions were built with OpenMP (and with
     which runtime: libgomp, libomp or vcomp); a build without it is exact
     and single-threaded.  "max threads" is what a call uses by default:
-    OpenMP's current maximum, which OMP_NUM_THREADS and threadpoolctl's
-    limits lower.  "kernels runnable here" are the SIMD variants both built
+    OpenMP's current maximum, which OMP_NUM_THREADS, threadpoolctl's
+    limits and `csigmoid.threads` lower.  "kernels runnable here" are the SIMD variants both built
     and supported by this CPU; "kernel in use" is the best of them that
     CSIGMOID_SIMD allows.  Accuracy does not depend on the variant: every
     variant meets the same bounds (see `sigmoid` and the README).

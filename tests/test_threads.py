@@ -12,7 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from csigmoid import _cpu, sigmoid, sigmoid_and_derivative, sigmoid_backward, sigmoid_derivative
+import csigmoid
+from csigmoid import _api, _cpu, sigmoid, sigmoid_and_derivative, sigmoid_backward, sigmoid_derivative
 from layouts import KERNEL_DTYPES, assert_identical, dtype_id, sample_values
 
 LARGE = 70_001       # split between two OpenMP threads, with an odd tail
@@ -132,6 +133,10 @@ def test_num_threads_and_threadpoolctl_limit_a_callers_threads():
         before = thread_count()
         sigmoid(x, num_threads=1)
         seen["num_threads=1"] = thread_count() - before
+        with csigmoid.threads(1):
+            seen["max_threads under threads(1)"] = _api.max_threads()
+            sigmoid(x)
+        seen["threads(1)"] = thread_count() - before
         for limit in ({"user_api": "openmp"}, {}):
             label = f"threadpool_limits(1{', user_api=openmp' if limit else ''})"
             with threadpoolctl.threadpool_limits(1, **limit):
@@ -145,6 +150,8 @@ def test_num_threads_and_threadpoolctl_limit_a_callers_threads():
     worker.start()
     worker.join()
     assert seen == {"num_threads=1": 0,
+                    "max_threads under threads(1)": 1,
+                    "threads(1)": 0,
                     "max_threads under threadpool_limits(1, user_api=openmp)": 1,
                     "threadpool_limits(1, user_api=openmp)": 0,
                     "max_threads under threadpool_limits(1)": 1,
@@ -206,3 +213,45 @@ def test_call_from_inside_an_openmp_parallel_region_adds_no_threads():
     assert all(same for _, same in seen)
     # the outer team's own threads, and not one more
     assert max(count for count, _ in seen) <= before + outer_team - 1
+
+
+def test_threads_limit_nests_and_belongs_to_the_thread_that_sets_it():
+    default = _api.max_threads()
+    seen_elsewhere = []
+    with csigmoid.threads(1):
+        assert _api.max_threads() == 1
+        with csigmoid.threads(None):
+            assert _api.max_threads() == default
+        with csigmoid.threads(default + 5):       # only lowers: OpenMP's maximum still holds
+            assert _api.max_threads() == default
+        other = threading.Thread(target=lambda: seen_elsewhere.append(_api.max_threads()))
+        other.start()
+        other.join()
+        assert _api.max_threads() == 1
+    assert _api.max_threads() == default
+    assert seen_elsewhere == [default]
+
+
+def test_threads_limit_is_restored_when_the_block_raises():
+    default = _api.max_threads()
+    with pytest.raises(RuntimeError), csigmoid.threads(1):
+        raise RuntimeError
+    assert _api.max_threads() == default
+
+
+@pytest.mark.parametrize("bad, error", [(0, ValueError), (-3, ValueError), (True, TypeError),
+                                        (2.0, TypeError), ("2", TypeError)])
+def test_threads_refuses_bad_counts_by_name(bad, error):
+    with pytest.raises(error, match="csigmoid.threads: n must"):
+        with csigmoid.threads(bad):
+            pass
+    assert _api.max_threads() == _cpu.max_threads()
+
+
+@pytest.mark.parametrize("dtype", KERNEL_DTYPES, ids=dtype_id)
+def test_threads_limit_gives_the_same_bits(dtype):
+    x = np.random.default_rng(5).uniform(-60, 60, LARGE).astype(dtype)
+    with csigmoid.threads(1):
+        serial = sigmoid_and_derivative(x)
+    assert_identical(sigmoid_and_derivative(x)[0], serial[0])
+    assert_identical(sigmoid_and_derivative(x)[1], serial[1])
