@@ -141,16 +141,28 @@ class BuildExt(build_ext):
         super().build_extensions()
 
 
-def extension(name):
+def extension(name, **options):
+    options.setdefault("define_macros", [("NPY_NO_DEPRECATED_API", "NPY_1_21_API_VERSION")])
     return Extension(
         f"csigmoid.{name}",
         [f"csigmoid/{name}.pyx"],
         include_dirs=[numpy.get_include(), "csigmoid"],
-        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_21_API_VERSION")],
+        **options,
     )
 
 
-extensions = [extension("_api"), extension("_cpu")] + [
+# The Python layer: the ufuncs' float16 loops convert with NumPy's own
+# npy_half_to_float and npy_float_to_half, from the static npymath library
+# NumPy ships for this; sigmoid_backward's promoter (csigmoid/_promotion.h)
+# uses NumPy's 2.0 C API.
+LAYER = {
+    "library_dirs": [os.path.join(numpy.get_include(), "..", "lib")],
+    "libraries": ["npymath"],
+    "define_macros": [("NPY_NO_DEPRECATED_API", "NPY_1_21_API_VERSION"),
+                      ("NPY_TARGET_VERSION", "NPY_2_0_API_VERSION")],
+}
+
+extensions = [extension("_api", **LAYER), extension("_cpu")] + [
     extension(f"_kernels_{variant}") for variant in VARIANT_FLAGS
 ]
 

@@ -14,11 +14,11 @@ except ImportError as error:
     ) from error
 
 from csigmoid import _isa
+from csigmoid._api import dispatch_sigmoid_and_derivative as sigmoid_and_derivative
 from csigmoid._api import (
     log_sigmoid,
     logit,
     sigmoid,
-    sigmoid_and_derivative,
     sigmoid_backward,
     sigmoid_derivative,
 )

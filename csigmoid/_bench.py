@@ -107,18 +107,17 @@ def contenders(operation, a, threads, peers):
     x, out, out2, grad, y = a.x, a.out, a.out2, a.grad, a.y
     calls = {}
     if operation == "sigmoid":
-        calls[CSIGMOID] = lambda: csigmoid.sigmoid(x, out=out, num_threads=threads)
+        calls[CSIGMOID] = lambda: csigmoid.sigmoid(x, out=out)
     elif operation == "sigmoid-alloc":
-        calls[CSIGMOID] = lambda: csigmoid.sigmoid(x, num_threads=threads)
+        calls[CSIGMOID] = lambda: csigmoid.sigmoid(x)
     elif operation == "sigmoid_and_derivative":
-        calls[CSIGMOID] = lambda: csigmoid.sigmoid_and_derivative(
-            x, out=(out, out2), num_threads=threads)
+        calls[CSIGMOID] = lambda: csigmoid.sigmoid_and_derivative(x, out=(out, out2))
     elif operation == "sigmoid_backward":
-        calls[CSIGMOID] = lambda: csigmoid.sigmoid_backward(grad, y, out=out, num_threads=threads)
+        calls[CSIGMOID] = lambda: csigmoid.sigmoid_backward(grad, y, out=out)
     elif operation == "logit":
-        calls[CSIGMOID] = lambda: csigmoid.logit(y, out=out, num_threads=threads)
+        calls[CSIGMOID] = lambda: csigmoid.logit(y, out=out)
     else:
-        calls[CSIGMOID] = lambda: csigmoid.log_sigmoid(x, out=out, num_threads=threads)
+        calls[CSIGMOID] = lambda: csigmoid.log_sigmoid(x, out=out)
 
     if "numpy" in peers:
         # the formulas as textbooks write them (allocating temporaries)
@@ -197,8 +196,7 @@ def contenders(operation, a, threads, peers):
             calls["torch"] = lambda: torch._C._nn.log_sigmoid(tx, out=tout)
 
     if operation != "sigmoid-alloc":
-        calls[COPY] = lambda: _api.parallel_copy(x, out2 if operation == "sigmoid" else out,
-                                                 num_threads=threads)
+        calls[COPY] = lambda: _api.parallel_copy(x, out2 if operation == "sigmoid" else out)
     return calls
 
 
@@ -423,7 +421,9 @@ def main(argv):
             done += 1
             progress(f"[{done}/{total}] {operation} {dtype} {size:.0e} on {threads} threads ...")
             arrays = Arrays(size, dtype, rng)
-            times = time_case(contenders(operation, arrays, threads, peers), args.rounds)
+            # csigmoid's calls (and the copy limit) on `threads` threads
+            with csigmoid.threads(threads):
+                times = time_case(contenders(operation, arrays, threads, peers), args.rounds)
             del arrays
             rows.append((size, times))
             for name, seconds in times.items():

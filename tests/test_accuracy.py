@@ -14,6 +14,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+import csigmoid
 from csigmoid import (
     log_sigmoid,
     logit,
@@ -183,7 +184,8 @@ def float32_chunk(start, work):
     np.bitwise_or(work.bits[:n], F32_SIGN, out=work.bits[n:])
     x = work.bits.view(np.float32)
     # one thread per call: the workers already keep every core busy
-    y, dy = sigmoid_and_derivative(x, out=(work.y, work.dy), num_threads=1)
+    with csigmoid.threads(1):
+        y, dy = sigmoid_and_derivative(x, out=(work.y, work.dy))
     xp, xn, yp, yn, dyp, dyn = x[:n], x[n:], y[:n], y[n:], dy[:n], dy[n:]
 
     def local(bits):
@@ -575,7 +577,8 @@ def logit_chunk(start, work):
     results at the chunk's first and last p in [0, 1] (None if none)."""
     tally = Tally(FAMILY_BOUNDS)
     x, local = chunk_inputs(start, work)
-    y = logit(x, out=work.y, num_threads=1)
+    with csigmoid.threads(1):
+        y = logit(x, out=work.y)
     xp, xn, yp, yn = x[:CHUNK], x[CHUNK:], y[:CHUNK], y[CHUNK:]
     first, one, beyond = local(1), local(F32_ONE), local(F32_ONE + 1)
     if start == 0:
@@ -615,7 +618,8 @@ def log_sigmoid_chunk(start, work):
     NaN for NaN."""
     tally = Tally(FAMILY_BOUNDS)
     x, local = chunk_inputs(start, work)
-    y = log_sigmoid(x, out=work.y, num_threads=1)
+    with csigmoid.threads(1):
+        y = log_sigmoid(x, out=work.y)
     xp, xn, yp, yn = x[:CHUNK], x[CHUNK:], y[:CHUNK], y[CHUNK:]
     small, nan = local(LOG_SIGMOID_NEAR_ZERO), local(F32_INF + 1)
     high, cut = local(BAND_HI + 1), local(LOG_SIGMOID_CUT + 1)

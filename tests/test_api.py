@@ -1,8 +1,10 @@
-"""The Python layer (csigmoid/_api.pyx): dtypes, shapes and layouts in, the
-right type and layout out, `out`, num_threads, floating-point state and the
-GIL.  How accurate the numbers are is tests/test_accuracy.py's business; here
-results are only compared with other results of csigmoid (bit for bit) or
-with simple exact values."""
+"""The Python layer (csigmoid/_api.pyx), csigmoid's ufuncs and their inner
+loops: dtypes, shapes and layouts in, the right type and layout out, `out`,
+thread counts, floating-point state and the GIL.  What NumPy's ufunc protocol
+adds (keywords, subclasses, duck arrays) is tests/test_protocol.py's; how
+accurate the numbers are is tests/test_accuracy.py's business: here results
+are only compared with other results of csigmoid (bit for bit) or with
+simple exact values."""
 import ctypes
 import ctypes.util
 import platform
@@ -13,7 +15,6 @@ import sys
 import threading
 import time
 import warnings
-from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -58,8 +59,8 @@ def n_outputs(func):
 
 
 def out_argument(func, arrays):
-    """What to pass as `out`: one array, or the (y_out, dy_out) tuple."""
-    return tuple(arrays) if func is sigmoid_and_derivative else arrays[0]
+    """The `out` keyword: one array, or the (y_out, dy_out) tuple."""
+    return {"out": tuple(arrays) if func is sigmoid_and_derivative else arrays[0]}
 
 
 def assert_same_results(actual, expected):
@@ -75,10 +76,21 @@ def result_dtype(dtype):
     return np.dtype(dtype.char) if dtype.kind == "f" else F64
 
 
+def ufunc_name(func):
+    """The name NumPy's messages give the function."""
+    return re.escape(f"ufunc '{func.__name__}'")
+
+
 def sentinel_outs(func, shape, dtype):
     """Fresh `out` arrays filled with a value no function returns, so that
     any write is visible."""
     return [np.full(shape, 7, dtype) for _ in range(n_outputs(func))]
+
+
+def on_threads(threads, func, *args, **kwargs):
+    """func(*args, **kwargs) with at most `threads` OpenMP threads (None: the default)."""
+    with csigmoid.threads(threads):
+        return func(*args, **kwargs)
 
 
 def assert_nothing_written(outs, snapshots):
@@ -126,9 +138,11 @@ def test_longdouble_gives_longdouble_close_to_float64(func, variant):
 
 @unary
 @pytest.mark.parametrize("dtype", UNSUPPORTED_DTYPES, ids=dtype_id)
-def test_unsupported_dtype_raises_type_error_naming_it(func, dtype):
-    with pytest.raises(TypeError, match=re.escape(str(dtype))):
-        func(np.zeros(3, dtype))
+def test_unsupported_dtype_raises_type_error_naming_the_function(func, dtype):
+    outs = sentinel_outs(func, 3, F64)
+    with pytest.raises(TypeError, match=ufunc_name(func)):
+        func(np.zeros(3, dtype), **out_argument(func, outs))
+    assert_nothing_written(outs, sentinel_outs(func, 3, F64))
 
 
 @unary
@@ -139,7 +153,7 @@ def test_unsupported_dtype_raises_type_error_naming_it(func, dtype):
 def test_input_that_is_no_real_array_raises_and_writes_nothing(func, value, error):
     outs = sentinel_outs(func, (), F64)
     with pytest.raises(error):
-        func(value, out_argument(func, outs))
+        func(value, **out_argument(func, outs))
     assert_nothing_written(outs, sentinel_outs(func, (), F64))
 
 
@@ -244,7 +258,7 @@ def test_every_stride_and_size_gives_the_elementwise_result(func, variant, dtype
             assert_same_results(func(x), expected)
             buffers = [np.full(values.size, 7, dtype) for _ in expected]
             outs = [b[::step][:n] for b in buffers]
-            assert_same_results(func(x, out_argument(func, outs)), expected)
+            assert_same_results(func(x, **out_argument(func, outs)), expected)
             for buffer, out in zip(buffers, outs):
                 untouched = np.ones(values.size, bool)
                 untouched[::step][:n] = False
@@ -260,13 +274,13 @@ SPLIT_SIZES = [2 * 2048 - 1, 2 * 2048, 2 * 2048 + 1, 2 * 2048 + 17, 3 * 2048 + 5
 @pytest.mark.parametrize("dtype", KERNEL_DTYPES, ids=dtype_id)
 def test_sizes_around_the_thread_split_give_the_elementwise_result(func, variant, dtype, wide_values):
     values = cast(wide_values[: max(SPLIT_SIZES) * 2], dtype)
-    everything = outputs(func(values, num_threads=1))
+    everything = outputs(on_threads(1, func, values))
     for n in SPLIT_SIZES:
         for step in (1, -1, 2):
             x = values[::step][:n]
             expected = tuple(r[::step][:n] for r in everything)
-            for num_threads in (2, None):
-                assert_same_results(func(x, num_threads=num_threads), expected)
+            for threads in (2, None):
+                assert_same_results(on_threads(threads, func, x), expected)
 
 
 # --- out ----------------------------------------------------------------------
@@ -276,7 +290,7 @@ def test_sizes_around_the_thread_split_give_the_elementwise_result(func, variant
 def test_out_is_filled_and_returned(func, variant, dtype):
     x = sample_values(dtype)[:60].reshape(6, 10)
     outs = sentinel_outs(func, x.shape, result_dtype(dtype))
-    result = func(x, out_argument(func, outs))
+    result = func(x, **out_argument(func, outs))
     for r, out in zip(outputs(result), outs):
         assert r is out
     assert_same_results(result, func(x))
@@ -286,7 +300,7 @@ def test_out_is_filled_and_returned(func, variant, dtype):
 @pytest.mark.parametrize("value", [0.5, 2, np.float16(0.5), np.longdouble(0.5)], ids=repr)
 def test_out_for_0d_input_is_returned_as_a_0d_array(func, variant, value):
     outs = sentinel_outs(func, (), result_dtype(np.asarray(value).dtype))
-    result = func(value, out_argument(func, outs))
+    result = func(value, **out_argument(func, outs))
     one_element = outputs(func(np.asarray(value).reshape(1)))
     for r, out, r1 in zip(outputs(result), outs, one_element):
         assert r is out
@@ -301,25 +315,44 @@ def assert_out_rejected(func, slot, bad, error, match, x=None):
     outs[slot] = bad
     snapshots = [o.copy() for o in outs]
     with pytest.raises(error, match=match):
-        func(x, out_argument(func, outs))
+        func(x, **out_argument(func, outs))
     assert_nothing_written(outs, snapshots)
 
 
 @OUT_SLOTS
 @pytest.mark.parametrize("shape", [(10, 6), (60,), (6, 10, 1), ()], ids=str)
-def test_out_of_wrong_shape_raises_value_error_naming_it(func, slot, shape):
-    assert_out_rejected(func, slot, np.full(shape, 7.0), ValueError, re.escape(str(shape)))
+def test_out_of_a_shape_the_input_does_not_broadcast_to_raises_value_error(func, slot, shape):
+    assert_out_rejected(func, slot, np.full(shape, 7.0), ValueError, "shape")
 
 
 @OUT_SLOTS
 @pytest.mark.parametrize("x_dtype, out_dtype", [
-    (F64, F32), (F32, F64), (F16, F32), (np.dtype(np.int32), F32), (np.dtype(np.int32), np.dtype(np.int32)),
-    (F64, np.dtype(">f8")), (F64, np.dtype(np.int64)), (LONGDOUBLE, F64), (F64, LONGDOUBLE),
+    (F64, np.int64), (F32, np.int32), (F16, np.int16), (np.int32, np.int32), (F64, np.bool_),
+    (LONGDOUBLE, np.uint8),
 ], ids=lambda d: np.dtype(d).str)
-def test_out_of_wrong_dtype_raises_type_error_naming_it(func, slot, x_dtype, out_dtype):
+def test_out_the_result_cannot_be_cast_to_raises_type_error_naming_it(func, slot, x_dtype, out_dtype):
     x = sample_values(x_dtype)[:60].reshape(6, 10)
     assert_out_rejected(func, slot, np.full(x.shape, 7, out_dtype), TypeError,
-                        re.escape(str(out_dtype)), x=x)
+                        re.escape(repr(np.dtype(out_dtype))), x=x)
+
+
+@OUT_SLOTS
+@pytest.mark.parametrize("x_dtype, out_dtype", [
+    (F64, F32), (F32, F64), (F16, F32), (np.int32, F32), (F64, ">f8"), (LONGDOUBLE, F64),
+    (F64, LONGDOUBLE), (F32, F16),
+], ids=lambda d: np.dtype(d).str)
+def test_out_of_another_float_type_gets_the_result_cast_to_it(func, slot, variant, x_dtype, out_dtype):
+    """As every ufunc does (casting='same_kind'): computed in the input's
+    loop, then cast to `out`'s type."""
+    x = sample_values(x_dtype)[:60].reshape(6, 10)
+    outs = sentinel_outs(func, x.shape, result_dtype(x_dtype))
+    outs[slot] = np.full(x.shape, 7, out_dtype)
+    with np.errstate(over="ignore"):        # a result beyond out's range becomes inf: asked for
+        result = func(x, **out_argument(func, outs))
+        expected = tuple(r.astype(o.dtype) for r, o in zip(outputs(func(x)), outs))
+    for r, out in zip(outputs(result), outs):
+        assert r is out
+    np.testing.assert_array_equal(outputs(result)[slot], expected[slot])
 
 
 @OUT_SLOTS
@@ -331,49 +364,36 @@ def test_read_only_out_raises_value_error(func, slot):
 
 @OUT_SLOTS
 def test_out_that_is_not_an_array_raises_type_error(func, slot):
-    assert_out_rejected(func, slot, np.full((6, 10), 7.0).tolist(), TypeError, "ndarray")
+    assert_out_rejected(func, slot, np.full((6, 10), 7.0).tolist(), TypeError, "array")
 
 
-@pytest.mark.parametrize("make_out", [
-    lambda a, b: [a, b],
-    lambda a, b: (a,),
-    lambda a, b: (a, b, np.full_like(a, 7)),
-    lambda a, b: a,
+@pytest.mark.parametrize("make_out, error", [
+    (lambda a, b: [a, b], TypeError),
+    (lambda a, b: (a,), ValueError),
+    (lambda a, b: (a, b, np.full_like(a, 7)), ValueError),
+    (lambda a, b: a, TypeError),
 ], ids=["list", "1-tuple", "3-tuple", "array"])
-def test_fused_out_that_is_not_a_pair_raises_type_error(make_out):
+def test_fused_out_that_is_not_a_pair_raises_naming_out(make_out, error):
     x = sample_values(F64)
     a, b = sentinel_outs(sigmoid_and_derivative, x.shape, F64)
-    with pytest.raises(TypeError, match="tuple of two"):
-        sigmoid_and_derivative(x, make_out(a, b))
+    with pytest.raises(error, match="'out'"):
+        sigmoid_and_derivative(x, out=make_out(a, b))
     assert_nothing_written((a, b), sentinel_outs(sigmoid_and_derivative, x.shape, F64))
 
 
-def _overlapping_pairs(n):
-    buffer = np.full(n + 1, 7.0)
-    same = np.full(n, 7.0)
-    reversed_base = np.full(n, 7.0)
-    return {
-        "same_array": (same, same),
-        "shifted_views": (buffer[:n], buffer[1:]),
-        "reversed_view": (reversed_base, reversed_base[::-1]),
-    }
-
-
-@pytest.mark.parametrize("pair", ["same_array", "shifted_views", "reversed_view"])
-def test_fused_outs_that_overlap_raise_value_error(pair):
+def test_fused_outs_as_two_positional_arguments(variant):
     x = sample_values(F64)
-    y_out, dy_out = _overlapping_pairs(x.size)[pair]
-    snapshots = (y_out.copy(), dy_out.copy())
-    with pytest.raises(ValueError, match="overlap"):
-        sigmoid_and_derivative(x, (y_out, dy_out))
-    assert_nothing_written((y_out, dy_out), snapshots)
+    y_out, dy_out = np.full_like(x, 7), np.full_like(x, 7)
+    y, dy = sigmoid_and_derivative(x, y_out, dy_out)
+    assert y is y_out and dy is dy_out
+    assert_same_results((y, dy), (sigmoid(x), sigmoid_derivative(x)))
 
 
 def test_fused_outs_interleaved_in_one_buffer_are_accepted(variant):
-    # buffer[0::2] and buffer[1::2] share a buffer but no element: allowed
+    # buffer[0::2] and buffer[1::2] share a buffer but no element
     x = sample_values(F64)
     buffer = np.full(2 * x.size, 7.0)
-    y, dy = sigmoid_and_derivative(x, (buffer[0::2], buffer[1::2]))
+    y, dy = sigmoid_and_derivative(x, out=(buffer[0::2], buffer[1::2]))
     assert_same_results((y, dy), (sigmoid(x), sigmoid_derivative(x)))
 
 
@@ -385,7 +405,7 @@ def test_in_place_equals_out_of_place(func, slot, variant, dtype, order):
     expected = func(x)
     outs = sentinel_outs(func, x.shape, dtype)
     outs[slot] = x
-    assert_same_results(func(x, out_argument(func, outs)), expected)
+    assert_same_results(func(x, **out_argument(func, outs)), expected)
 
 
 def _aliased_input_and_out(kind, values):
@@ -422,7 +442,7 @@ def test_out_partially_overlapping_input_equals_fresh_out(func, slot, variant, d
     expected = func(x.copy())
     outs = sentinel_outs(func, x.shape, dtype)
     outs[slot] = out
-    assert_same_results(func(x, out_argument(func, outs)), expected)
+    assert_same_results(func(x, **out_argument(func, outs)), expected)
 
 
 @OUT_SLOTS
@@ -432,7 +452,7 @@ def test_strided_out_is_filled_and_its_gaps_left_alone(func, slot, variant, dtyp
     buffer = np.full(2 * x.size, 7, dtype)
     outs = sentinel_outs(func, x.shape, dtype)
     outs[slot] = buffer[::2]
-    assert_same_results(func(x, out_argument(func, outs)), func(x))
+    assert_same_results(func(x, **out_argument(func, outs)), func(x))
     assert_identical(buffer[1::2], np.full(x.size, 7, dtype))
 
 
@@ -442,35 +462,7 @@ def test_strided_out_is_filled_and_its_gaps_left_alone(func, slot, variant, dtyp
 def test_out_in_the_other_memory_order(func, variant, dtype, x_order, out_order):
     x = np.asarray(sample_values(dtype)[:60].reshape(6, 10), order=x_order)
     outs = [np.full(x.shape, 7, dtype, order=out_order) for _ in range(n_outputs(func))]
-    assert_same_results(func(x, out_argument(func, outs)), func(x))
-
-
-# --- num_threads --------------------------------------------------------------
-
-@unary
-@pytest.mark.parametrize("num_threads", [None, 1, 2, 64, 2**40, 2**64, 2**200, np.int64(2), np.uint8(3),
-                                         np.array(2)], ids=repr)
-def test_valid_num_threads_is_accepted(func, num_threads):
-    x = sample_values(F64)
-    assert_same_results(func(x, num_threads=num_threads), func(x))
-
-
-INVALID_THREADS = pytest.mark.parametrize("num_threads, error", [
-    (0, ValueError), (-1, ValueError), (1.5, TypeError), (2.0, TypeError),
-    ("2", TypeError), (True, TypeError), (np.float64(2), TypeError), (-2**70, ValueError),
-    (np.True_, TypeError), (1 + 0j, TypeError), (Fraction(2), TypeError), (np.array([2]), TypeError),
-    (float("nan"), TypeError),
-], ids=repr)
-
-
-@unary
-@INVALID_THREADS
-def test_invalid_num_threads_raises_and_writes_nothing(func, num_threads, error):
-    x = sample_values(F64)
-    outs = sentinel_outs(func, x.shape, F64)
-    with pytest.raises(error, match="num_threads"):
-        func(x, out_argument(func, outs), num_threads=num_threads)
-    assert_nothing_written(outs, sentinel_outs(func, x.shape, F64))
+    assert_same_results(func(x, **out_argument(func, outs)), func(x))
 
 
 LARGE = 1_000_003          # really split between threads, odd tail
@@ -504,9 +496,9 @@ def needs_two_threads():
 def test_thread_count_does_not_change_any_bit(func, variant, dtype, wide_values):
     needs_two_threads()
     x = cast(wide_values, dtype)
-    single = func(x, num_threads=1)
-    for num_threads in (2, None):
-        assert_same_results(func(x, num_threads=num_threads), single)
+    single = on_threads(1, func, x)
+    for threads in (2, None):
+        assert_same_results(on_threads(threads, func, x), single)
 
 
 # --- sigmoid_and_derivative ---------------------------------------------------
@@ -533,27 +525,35 @@ def test_backward_broadcasts(variant):
 
 
 @pytest.mark.parametrize("g_dtype, y_dtype", [
-    (F32, F64), (F64, F32), (F32, F32), (F16, F16), (np.int64, F32), (np.int8, F16), (np.int16, F16),
-    (np.bool_, np.bool_), (np.uint64, np.int64), (np.int32, np.int32), (LONGDOUBLE, F32),
+    (F32, F32), (F16, F16), (F64, F64), (LONGDOUBLE, LONGDOUBLE), (np.bool_, np.bool_),
+    (np.int32, np.int32), (np.uint8, np.uint8), (F32, F64), (F64, F32), (np.int64, F32),
+    (np.int8, F16), (np.int16, F16), (np.int8, np.int16), (np.uint64, np.int64),
+    (LONGDOUBLE, F32), (F16, F32),
 ], ids=lambda d: np.dtype(d).name)
-def test_backward_result_type_follows_numpy(variant, g_dtype, y_dtype):
+def test_backward_result_type_is_numpys_with_integers_as_float64(variant, g_dtype, y_dtype):
     g = np.array([2, 1, 0, 3], g_dtype)
     y = np.array([1, 0, 1, 0], y_dtype)
-    common = np.result_type(g_dtype, y_dtype)
-    expected = result_dtype(common)
+    expected = result_dtype(np.result_type(g_dtype, y_dtype))
     result = sigmoid_backward(g, y)
     assert result.dtype == expected
-    # computed in float32 for float16, in float64 for integers and bool
     compute = F32 if expected == F16 else expected
     assert_identical(result, sigmoid_backward(g.astype(compute), y.astype(compute)).astype(expected))
 
 
+@pytest.mark.parametrize("array_dtype", [F16, F32, F64], ids=dtype_id)
+def test_backward_python_scalars_keep_the_array_type(variant, array_dtype):
+    """Python numbers are weak, as in NumPy's own arithmetic (NEP 50)."""
+    g = np.linspace(-1, 1, 5).astype(array_dtype)
+    assert sigmoid_backward(g, 0.5).dtype == array_dtype
+    assert sigmoid_backward(1.0, g).dtype == array_dtype
+
+
 @pytest.mark.parametrize("which", ["grad_output", "output"])
 @pytest.mark.parametrize("dtype", [np.dtype(np.complex64), np.dtype(np.complex128)], ids=dtype_id)
-def test_backward_refuses_complex_naming_the_dtype(which, dtype):
+def test_backward_refuses_complex_naming_the_function(which, dtype):
     arrays = {"grad_output": np.ones(3), "output": np.full(3, 0.5)}
     arrays[which] = arrays[which].astype(dtype)
-    with pytest.raises(TypeError, match=dtype.name):
+    with pytest.raises(TypeError, match=ufunc_name(sigmoid_backward)):
         sigmoid_backward(arrays["grad_output"], arrays["output"])
 
 
@@ -592,12 +592,11 @@ def test_backward_out_is_filled_and_returned(variant):
 
 
 @pytest.mark.parametrize("bad, error, match", [
-    (np.full((10, 6), 7.0), ValueError, re.escape("(10, 6)")),
-    (np.full((6, 10), 7, np.float32), TypeError, "float32"),
-    (np.full((6, 10), 7, ">f8"), TypeError, re.escape(">f8")),
-    (np.full((6, 10), 7.0).tolist(), TypeError, "ndarray"),
+    (np.full((10, 6), 7.0), ValueError, "shape"),
+    (np.full((6, 10), 7, np.int64), TypeError, re.escape("dtype('int64')")),
+    (np.full((6, 10), 7.0).tolist(), TypeError, "array"),
     ("read-only", ValueError, "read-only"),
-], ids=["shape", "dtype", "byte-order", "list", "read-only"])
+], ids=["shape", "dtype", "list", "read-only"])
 def test_backward_bad_out_raises_and_writes_nothing(bad, error, match):
     if isinstance(bad, str):
         bad = np.full((6, 10), 7.0)
@@ -628,22 +627,14 @@ def test_backward_out_partially_overlapping_an_input(variant, kind):
     assert_identical(sigmoid_backward(g, y, out), expected)
 
 
-@INVALID_THREADS
-def test_backward_invalid_num_threads_raises(num_threads, error):
-    out = np.full(5, 7.0)
-    with pytest.raises(error, match="num_threads"):
-        sigmoid_backward(np.ones(5), np.full(5, 0.5), out, num_threads=num_threads)
-    assert_nothing_written([out], [np.full(5, 7.0)])
-
-
 @pytest.mark.parametrize("dtype", KERNEL_DTYPES, ids=dtype_id)
 def test_backward_thread_count_does_not_change_any_bit(variant, dtype, wide_values):
     needs_two_threads()
     g = cast(wide_values, dtype)
     y = sigmoid(g[::-1])
-    single = sigmoid_backward(g, y, num_threads=1)
-    for num_threads in (2, None):
-        assert_identical(sigmoid_backward(g, y, num_threads=num_threads), single)
+    single = on_threads(1, sigmoid_backward, g, y)
+    for threads in (2, None):
+        assert_identical(on_threads(threads, sigmoid_backward, g, y), single)
 
 
 # --- floating-point state -------------------------------------------------------
@@ -749,7 +740,7 @@ def test_kernel_call_releases_the_gil():
         during which this thread recorded nothing, as a fraction of the call."""
         span = []
         worker = threading.Thread(target=lambda: span.extend(
-            [time.perf_counter(), sigmoid(x, out, num_threads=1), time.perf_counter()]))
+            [time.perf_counter(), on_threads(1, sigmoid, x, out), time.perf_counter()]))
         samples = []
         worker.start()
         while worker.is_alive():

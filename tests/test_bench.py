@@ -6,6 +6,7 @@ import sys
 import numpy as np
 import pytest
 
+import csigmoid
 from csigmoid import _api, _bench
 from layouts import KERNEL_DTYPES
 
@@ -17,7 +18,8 @@ def test_parallel_copy_copies_every_element(dtype, size):
     dst = np.full_like(src, np.nan)
     for threads in (1, 2):
         dst[...] = np.nan
-        _api.parallel_copy(src, dst, num_threads=threads)
+        with csigmoid.threads(threads):
+            _api.parallel_copy(src, dst)
         np.testing.assert_array_equal(dst, src)
 
 

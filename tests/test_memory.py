@@ -10,6 +10,7 @@ import weakref
 import numpy as np
 import pytest
 
+import csigmoid
 from csigmoid import sigmoid, sigmoid_and_derivative, sigmoid_backward, sigmoid_derivative
 from layouts import assert_identical
 
@@ -26,6 +27,7 @@ def arguments(n):
         "xld": x.astype(np.longdouble), "strided": np.repeat(x, 2)[::2],
         "y": sigmoid(x), "out": np.empty(n), "out1": np.empty(n), "out16": np.empty(n, np.float16),
         "wrong_shape": np.empty(n + 1), "read_only": np.zeros(n),
+        "integers": (x * 100).astype(np.int64),
     }
 
 
@@ -45,16 +47,19 @@ CASES = {
     "sigmoid_derivative": lambda a: sigmoid_derivative(a["x"]),
     "sigmoid_derivative-out": lambda a: sigmoid_derivative(a["x"], a["out"]),
     "sigmoid_and_derivative": lambda a: sigmoid_and_derivative(a["x"]),
-    "sigmoid_and_derivative-out": lambda a: sigmoid_and_derivative(a["x"], (a["out"], a["out1"])),
+    "sigmoid_and_derivative-out": lambda a: sigmoid_and_derivative(a["x"], out=(a["out"], a["out1"])),
+    "sigmoid_and_derivative-ufunc-path": lambda a: sigmoid_and_derivative(a["strided"]),
+    "sigmoid-where": lambda a: sigmoid(a["x"], out=a["out"], where=a["x"] > 0),
+    "sigmoid-dtype": lambda a: sigmoid(a["x"], dtype=np.float32),
+    "sigmoid-integers": lambda a: sigmoid(a["integers"]),
     "sigmoid_backward": lambda a: sigmoid_backward(a["x"], a["y"]),
     "sigmoid_backward-out": lambda a: sigmoid_backward(a["x"], a["y"], a["out"]),
     "sigmoid_backward-broadcast": lambda a: sigmoid_backward(a["x"], 0.25),
     "error-out-shape": lambda a: sigmoid(a["x"], a["wrong_shape"]),
     "error-out-read-only": lambda a: sigmoid_derivative(a["x"], a["read_only"]),
     "error-dtype": lambda a: sigmoid(a["x"].astype(np.complex64)),
-    "error-num_threads": lambda a: sigmoid(a["x"], num_threads=0),
-    "error-fused-overlap": lambda a: sigmoid_and_derivative(a["x"], (a["out"], a["out"])),
-    "error-fused-not-a-pair": lambda a: sigmoid_and_derivative(a["x"], [a["out"], a["out1"]]),
+    "error-fused-not-a-pair": lambda a: sigmoid_and_derivative(a["x"], out=[a["out"], a["out1"]]),
+    "error-fused-short-tuple": lambda a: sigmoid_and_derivative(a["x"], out=(a["out"],)),
     "error-backward-shape": lambda a: sigmoid_backward(a["x"], a["y"][:-1]),
 }
 
@@ -186,7 +191,8 @@ def test_more_than_2_to_the_31_elements():
     x[: rows * PERIOD].reshape(rows, PERIOD)[...] = pattern
     x[rows * PERIOD:] = pattern[: HUGE - rows * PERIOD]
     sigmoid(x, out=x)
-    sigmoid_derivative(x, out=x, num_threads=1)
+    with csigmoid.threads(1):
+        sigmoid_derivative(x, out=x)
     block = 1 << 14            # rows per comparison: 256 MB of float32
     for first in range(0, rows, block):
         part = x[first * PERIOD: min(first + block, rows) * PERIOD].reshape(-1, PERIOD)

@@ -94,15 +94,16 @@ def test_free_threaded_build_turns_the_gil_back_on():
 def test_threads_are_bounded_by_callers_times_openmp_threads():
     """Each Python thread that calls csigmoid on a large array gets its own
     OpenMP team (libgomp keeps one pool per calling thread): at most
-    max_threads() - 1 extra threads per caller, none with num_threads=1."""
+    max_threads() - 1 extra threads per caller, none under csigmoid.threads(1)."""
     callers = 8
     x = read_only(np.linspace(-5, 5, 1 << 20))
-    for num_threads, extra_per_caller in ((1, 0), (None, _cpu.max_threads() - 1)):
+    for limit, extra_per_caller in ((1, 0), (None, _cpu.max_threads() - 1)):
         computed = threading.Barrier(callers + 1)
         counted = threading.Barrier(callers + 1)
 
         def work():
-            sigmoid(x, num_threads=num_threads)
+            with csigmoid.threads(limit):
+                sigmoid(x)
             computed.wait()
             counted.wait()      # keep the thread, and so its OpenMP pool, alive while counted
 
@@ -118,8 +119,8 @@ def test_threads_are_bounded_by_callers_times_openmp_threads():
         assert during - before <= callers * (1 + extra_per_caller)
 
 
-def test_num_threads_and_threadpoolctl_limit_a_callers_threads():
-    """In a fresh thread (no OpenMP pool yet): num_threads=1, and
+def test_csigmoid_threads_and_threadpoolctl_limit_a_callers_threads():
+    """In a fresh thread (no OpenMP pool yet): csigmoid.threads(1), and
     threadpoolctl's limit of one (OpenMP's alone, or every library's) set in
     that thread, make max_threads() 1 and add no threads; the default adds
     max_threads() - 1.  (With libgomp the limit is per calling thread:
@@ -131,8 +132,6 @@ def test_num_threads_and_threadpoolctl_limit_a_callers_threads():
 
     def work():
         before = thread_count()
-        sigmoid(x, num_threads=1)
-        seen["num_threads=1"] = thread_count() - before
         with csigmoid.threads(1):
             seen["max_threads under threads(1)"] = _api.max_threads()
             sigmoid(x)
@@ -149,8 +148,7 @@ def test_num_threads_and_threadpoolctl_limit_a_callers_threads():
     worker = threading.Thread(target=work)
     worker.start()
     worker.join()
-    assert seen == {"num_threads=1": 0,
-                    "max_threads under threads(1)": 1,
+    assert seen == {"max_threads under threads(1)": 1,
                     "threads(1)": 0,
                     "max_threads under threadpool_limits(1, user_api=openmp)": 1,
                     "threadpool_limits(1, user_api=openmp)": 0,
@@ -198,7 +196,8 @@ def test_call_from_inside_an_openmp_parallel_region_adds_no_threads():
     so inactive (one thread each), and the results are the serial ones."""
     gomp = loaded_libgomp()
     x = read_only(np.linspace(-50, 50, 1 << 20))
-    expected = sigmoid(x, num_threads=1)
+    with csigmoid.threads(1):
+        expected = sigmoid(x)
     outer_team = 4
     seen = []
 

@@ -74,14 +74,16 @@ assert is_array(assert_type(csigmoid.sigmoid([[1], [2]]), NDArray[np.float64]), 
 out32: NDArray[np.float32] = np.empty(3, np.float32)
 assert assert_type(csigmoid.sigmoid(a32, out=out32), NDArray[np.float32]) is out32
 assert assert_type(csigmoid.sigmoid(a32, out32), NDArray[np.float32]) is out32
-assert assert_type(csigmoid.sigmoid(a32, out32, num_threads=1), NDArray[np.float32]) is out32
+assert assert_type(csigmoid.sigmoid(a32, out32, where=a32 > 0), NDArray[np.float32]) is out32
+# ... `where` keeps the type, the keywords that choose the loop make it Any ...
+assert is_array(assert_type(csigmoid.sigmoid(a64, where=True), NDArray[np.float64]), np.float64)
+assert is_array(assert_type(csigmoid.sigmoid(a64, dtype=np.float32), Any), np.float32)
+assert is_array(assert_type(csigmoid.sigmoid(a64, casting="same_kind"), Any), np.float64)
 # ... and anything else is Any (here float32 from a list of float32 scalars).
 assert is_array(assert_type(csigmoid.sigmoid([f32, f32]), Any), np.float32)
-# num_threads is an int or None, and keyword-only.
-assert is_array(assert_type(csigmoid.sigmoid(a64, num_threads=None), NDArray[np.float64]), np.float64)
-assert raises_type_error(lambda: csigmoid.sigmoid(a64, None, 2))  # type: ignore[call-overload]
-assert raises_type_error(lambda: csigmoid.sigmoid(a64, num_threads=2.0))  # type: ignore[call-overload]
-assert raises_type_error(lambda: csigmoid.sigmoid(a64, num_threads="2"))  # type: ignore[call-overload]
+# The input is positional only, and no keyword is csigmoid's own.
+assert raises_type_error(lambda: csigmoid.sigmoid(x=a64))  # type: ignore[call-overload]
+assert raises_type_error(lambda: csigmoid.sigmoid(a64, threads=2))  # type: ignore[call-overload]
 
 # sigmoid_derivative, logit and log_sigmoid: the same overloads.
 assert is_scalar(assert_type(csigmoid.sigmoid_derivative(0.5), np.float64), np.float64)
@@ -99,7 +101,7 @@ assert is_scalar(assert_type(csigmoid.logit(i8), np.float64), np.float64)
 assert is_array(assert_type(csigmoid.logit(a32), NDArray[np.float32]), np.float32)
 assert is_array(assert_type(csigmoid.logit(abool), NDArray[np.float64]), np.float64)
 assert is_array(assert_type(csigmoid.logit(probabilities), NDArray[np.float64]), np.float64)
-assert assert_type(csigmoid.logit(p=a32, out=out32), NDArray[np.float32]) is out32
+assert assert_type(csigmoid.logit(a32, out=out32), NDArray[np.float32]) is out32
 assert is_array(assert_type(csigmoid.logit([f32]), Any), np.float32)
 
 assert is_scalar(assert_type(csigmoid.log_sigmoid(-3), np.float64), np.float64)
@@ -137,6 +139,10 @@ assert is_array(y_any, np.float32) and is_array(dy_any, np.float32)
 # `out` is a tuple of two arrays, never one array
 assert raises_type_error(
     lambda: csigmoid.sigmoid_and_derivative(a32, out=out32))  # type: ignore[call-overload]
+# the wrapper holds its ufunc, typed the same way
+y_u, dy_u = assert_type(csigmoid.sigmoid_and_derivative.ufunc(f64), tuple[np.float64, np.float64])
+assert is_scalar(y_u, np.float64) and is_scalar(dy_u, np.float64)
+assert isinstance(csigmoid.sigmoid_and_derivative.ufunc, np.ufunc)
 
 # sigmoid_backward: NumPy's result type of the two inputs, where it is one of their own.
 assert is_scalar(assert_type(csigmoid.sigmoid_backward(1.0, 0.5), np.float64), np.float64)
@@ -150,9 +156,20 @@ assert is_array(assert_type(csigmoid.sigmoid_backward(ai32, abool), NDArray[np.f
 assert is_array(assert_type(csigmoid.sigmoid_backward([1.0], [0.5]), NDArray[np.float64]),
                 np.float64)
 assert assert_type(csigmoid.sigmoid_backward(a32, a32, out32), NDArray[np.float32]) is out32
-assert is_array(assert_type(csigmoid.sigmoid_backward(a32, 0.5), Any), np.float64)
-assert raises_type_error(
-    lambda: csigmoid.sigmoid_backward(a32, a32, num_threads=1.5))  # type: ignore[call-overload]
+# a Python float does not widen an array's type (NEP 50)
+assert is_array(assert_type(csigmoid.sigmoid_backward(a32, 0.5), NDArray[np.float32]), np.float32)
+assert is_array(assert_type(csigmoid.sigmoid_backward(a32, a64, dtype=np.float32), Any),
+                np.float32)
+assert raises_type_error(lambda: csigmoid.sigmoid_backward(a32))  # type: ignore[call-overload]
+
+# The functions are NumPy ufuncs.
+assert all(isinstance(f, np.ufunc) for f in (csigmoid.sigmoid, csigmoid.sigmoid_derivative,
+                                             csigmoid.logit, csigmoid.log_sigmoid,
+                                             csigmoid.sigmoid_backward))
+
+# threads(n) is a context manager.
+with csigmoid.threads(1):
+    assert is_array(assert_type(csigmoid.sigmoid(a32), NDArray[np.float32]), np.float32)
 
 # show_config is typed too (an untyped function would be an error under --strict).
 report = io.StringIO()
