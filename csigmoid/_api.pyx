@@ -450,9 +450,9 @@ cdef object fused_fast_path(object x, tuple args, dict kwargs):
     fused call would cost three sigmoid calls at small sizes without this.
 
     The call: x a dense native float32/float64 ndarray of at least one
-    dimension (C-contiguous, aligned) and no keyword but `out`, None or a
-    pair of writeable arrays like x, disjoint from each other, each x itself
-    or disjoint from it.
+    dimension (C-contiguous, aligned) and no keyword but `out`, a pair of
+    writeable arrays like x, disjoint from each other, each x itself or
+    disjoint from it.
     """
     cdef cnp.ndarray xa, y, dy
     cdef object out
@@ -467,7 +467,8 @@ cdef object fused_fast_path(object x, tuple args, dict kwargs):
         return None
     out = None
     if kwargs:
-        if len(kwargs) != 1 or "out" not in kwargs:
+        # (out=None itself is an error for a two-output ufunc: the ufunc says so)
+        if len(kwargs) != 1 or kwargs.get("out") is None:
             return None
         out = kwargs["out"]
     if out is None:

@@ -501,6 +501,26 @@ def test_thread_count_does_not_change_any_bit(func, variant, dtype, wide_values)
         assert_same_results(on_threads(threads, func, x), single)
 
 
+BLOCK_PATHS = {
+    # runs that go through blocks, split over the threads: strided, converted, float16
+    "strided-float32": lambda wide: cast(wide, F32)[::3],
+    "reversed-float64": lambda wide: wide[::-1],
+    "int64": lambda wide: (np.clip(np.nan_to_num(wide), -800, 800) * 1000).astype(np.int64),
+    "uint8": lambda wide: np.clip(np.nan_to_num(wide), 0, 255).astype(np.uint8),
+    "float16": lambda wide: cast(wide, F16),
+}
+
+
+@unary
+@pytest.mark.parametrize("path", list(BLOCK_PATHS))
+def test_thread_count_does_not_change_any_bit_through_blocks(func, variant, path, wide_values):
+    needs_two_threads()
+    x = BLOCK_PATHS[path](wide_values)
+    single = on_threads(1, func, x)
+    assert_same_results(on_threads(None, func, x), single)
+    assert_same_results(single, func(np.ascontiguousarray(x)))
+
+
 # --- sigmoid_and_derivative ---------------------------------------------------
 
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES + (np.dtype(np.int32),), ids=dtype_id)
