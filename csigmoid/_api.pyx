@@ -168,6 +168,10 @@ cdef inline void convert_run(real* block, const integer_or_real* first, npy_intp
     """block[i] = the i-th element of the run at `first` (stride in bytes), as
     NumPy casts it: integers round to nearest (exact up to 2**53 in float64)."""
     cdef npy_intp i
+    if step == sizeof(integer_or_real):       # contiguous: a loop the compiler can vectorize
+        for i in range(m):
+            block[i] = <real>first[i]
+        return
     for i in range(m):
         block[i] = <real>(<const integer_or_real*>(<const char*>first + i * step))[0]
 
@@ -237,27 +241,52 @@ cdef inline void run_kernel(const LoopData* d, void* in0, void* in1, void* out0,
 cdef void run_block_span(const LoopData* d, char** args, const npy_intp* steps,
                          npy_intp start, npy_intp stop) noexcept nogil:
     """Elements [start, stop) through blocks on the stack: load (gather or
-    convert), one kernel call per block, store (scatter or convert).  The FP
-    flags the conversions raise (float16 under/overflow, integer rounding)
-    are expected here, not the caller's: they are put back."""
+    convert), one kernel call per block, store (scatter or convert); an
+    argument already contiguous and of the compute type is read or written
+    by the kernel where it is.  (NumPy hands a loop arguments that are
+    either disjoint or the same elements, so reading a block before writing
+    it is safe in place.)  The FP flags the conversions raise (float16
+    under/overflow, integer rounding) are expected here, not the caller's:
+    they are put back."""
     cdef double block[3 * BLOCK]          # room for 3 blocks of either compute type
+    cdef bint binary = d.op == OP_BACKWARD
+    cdef bint fused = d.op == OP_SIGMOID_AND_DERIVATIVE
     cdef npy_intp width = 4 if d.single else 8
-    cdef char* in0 = <char*>block
-    cdef char* in1 = in0 + BLOCK * width if d.op == OP_BACKWARD else in0
-    cdef char* out0 = in0 + 2 * BLOCK * width
-    cdef char* out1 = in0 + BLOCK * width if d.op == OP_SIGMOID_AND_DERIVATIVE else out0
-    cdef int out_arg = 2 if d.op == OP_BACKWARD else 1
+    cdef int compute = cnp.NPY_FLOAT if d.single else cnp.NPY_DOUBLE
+    cdef char* in0_block = <char*>block
+    cdef char* in1_block = in0_block + BLOCK * width
+    cdef char* out0_block = in0_block + 2 * BLOCK * width
+    cdef char* out1_block = in1_block                 # fused: no second input
+    cdef int out_arg = 2 if binary else 1
+    cdef bint in0_direct = d.input_type == compute and steps[0] == width
+    cdef bint in1_direct = d.input_type == compute and steps[1] == width
+    cdef bint out0_direct = d.output_type == compute and steps[out_arg] == width
+    cdef bint out1_direct = fused and d.output_type == compute and steps[2] == width
+    cdef char* in0
+    cdef char* in1
+    cdef char* out0
+    cdef char* out1
     cdef npy_intp m
     cdef fpflags saved
     fpflags_save(&saved)
     while start < stop:
         m = stop - start if stop - start < BLOCK else BLOCK
-        load(d, in0, args[0] + start * steps[0], steps[0], m)
-        if d.op == OP_BACKWARD:
-            load(d, in1, args[1] + start * steps[1], steps[1], m)
+        in0 = args[0] + start * steps[0] if in0_direct else in0_block
+        if not in0_direct:
+            load(d, in0, args[0] + start * steps[0], steps[0], m)
+        in1 = in0
+        if binary:
+            in1 = args[1] + start * steps[1] if in1_direct else in1_block
+            if not in1_direct:
+                load(d, in1, args[1] + start * steps[1], steps[1], m)
+        out0 = args[out_arg] + start * steps[out_arg] if out0_direct else out0_block
+        out1 = out0
+        if fused:
+            out1 = args[2] + start * steps[2] if out1_direct else out1_block
         run_kernel(d, in0, in1, out0, out1, m, 1)
-        store(d, args[out_arg] + start * steps[out_arg], steps[out_arg], out0, m)
-        if d.op == OP_SIGMOID_AND_DERIVATIVE:
+        if not out0_direct:
+            store(d, args[out_arg] + start * steps[out_arg], steps[out_arg], out0, m)
+        if fused and not out1_direct:
             store(d, args[2] + start * steps[2], steps[2], out1, m)
         start += m
     fpflags_restore(&saved)

@@ -7,8 +7,9 @@
 #
 # Exit status 0 means the tests passed and valgrind reported no error
 # (--error-exitcode).  The
-# default subset covers every layout, `out` aliasing, the fused outputs,
-# every stride and size, and both thread paths;
+# default subset covers every layout, `out` aliasing, the fused outputs and
+# the wrapper's fast path against its ufunc, every stride and size (the
+# ufuncs' block loops), and both thread paths;
 # valgrind runs everything ~50 times slower, so the whole suite is the
 # sanitizer build's job (tools/run_sanitizers.sh).  Leak checking is off:
 # CPython keeps memory to the end on purpose (tests/test_memory.py measures
@@ -20,7 +21,7 @@ command -v valgrind >/dev/null || { echo "valgrind is not installed (Debian: apt
 # Left out: tests comparing the sign of a NaN or of a zero with another
 # computation's; valgrind's emulation of FMA and of NaN propagation in AVX2
 # code does not reproduce those bits (the ordinary suite checks them).
-SUBSET=(tests/test_api.py -k "(every_layout and float64) or out_partially_overlapping or (fused_outs and not interleaved) or backward_in_place or valid_num_threads or (stride_and_size and float32 and sigmoid_and_derivative)")
+SUBSET=(tests/test_api.py tests/test_protocol.py -k "(every_layout and float64) or out_partially_overlapping or (fused_outs and not interleaved) or backward_in_place or (stride_and_size and float32 and sigmoid_and_derivative) or (wrapper_gives and 5000 and float32) or where_computes")
 if [ "$#" -gt 0 ]; then SUBSET=("$@"); fi
 
 work="$(mktemp -d)"
