@@ -30,6 +30,7 @@ from csigmoid._reference import (
     sigmoid_mp,
     ulp_error,
 )
+
 from layouts import KERNEL_DTYPES, assert_identical, dtype_id
 
 F16, F32, F64, LONGDOUBLE = (np.dtype(t) for t in (np.float16, np.float32, np.float64, np.longdouble))
@@ -156,6 +157,11 @@ BAND_LO = f32_bits(2.0**-26)
 BAND_HI = f32_bits(104.0)
 CHUNK = 1 << 21                        # magnitudes per task: 128 MB of buffers per worker
 WORKERS = min(4, os.cpu_count() or 1)
+# The strided sweeps take every STRIDE-th magnitude bit pattern (odd, so that
+# every residue of the low mantissa bits comes up): 8.4 million magnitudes,
+# both signs, every binade.  They cost 1/257 of the exhaustive sweeps and are
+# what fits where those do not (an emulated CPU, tools/check_aarch64.sh).
+STRIDE = 257
 
 
 class Workspace:
@@ -170,8 +176,26 @@ class Workspace:
         self.wide = np.empty((5, CHUNK))
 
 
-def float32_chunk(start, work):
-    """Check the float32 of magnitude bit patterns start .. start+CHUNK-1, both signs.
+def magnitude_chunk(start, stride, work):
+    """work.bits[:CHUNK] = the magnitude bit patterns start, start + stride, ...
+    (CHUNK of them, those beyond the largest NaN clamped to it),
+    work.bits[CHUNK:] the same with the sign bit set; returns `local`, which maps
+    a bit pattern to the index of the first magnitude at or above it (0 .. CHUNK)."""
+    magnitudes = work.bits[:CHUNK]
+    np.multiply(work.counting, np.uint32(stride), out=magnitudes)
+    np.add(magnitudes, np.uint32(start), out=magnitudes)
+    np.minimum(magnitudes, np.uint32(0x7FFF_FFFF), out=magnitudes)
+    np.bitwise_or(magnitudes, F32_SIGN, out=work.bits[CHUNK:])
+
+    def local(bits):
+        return int(np.searchsorted(magnitudes, np.uint32(bits)))
+
+    return local
+
+
+def float32_chunk(start, stride, work):
+    """Check the float32 of magnitude bit patterns start, start + stride, ...
+    (CHUNK of them), both signs.
 
     Returns the Tally and (sigma(+first), sigma(+last), sigma(-first), sigma(-last))
     of the non-NaN magnitudes (None if there are none), for the caller to
@@ -179,16 +203,11 @@ def float32_chunk(start, work):
     """
     tally = Tally()
     n = CHUNK
-    np.add(work.counting, np.uint32(start), out=work.bits[:n])
-    np.bitwise_or(work.bits[:n], F32_SIGN, out=work.bits[n:])
+    local = magnitude_chunk(start, stride, work)
     x = work.bits.view(np.float32)
     # one thread per call: the workers already keep every core busy
     y, dy = sigmoid_and_derivative(x, out=(work.y, work.dy), num_threads=1)
     xp, xn, yp, yn, dyp, dyn = x[:n], x[n:], y[:n], y[n:], dy[:n], dy[n:]
-
-    def local(bits):
-        return min(max(bits - start, 0), n)
-
     low, high, nan = local(BAND_LO), local(BAND_HI + 1), local(F32_INF + 1)
     small, band, large = slice(0, low), slice(low, high), slice(high, nan)
     for xs, ys, dys in ((xp, yp, dyp), (xn, yn, dyn)):
@@ -228,10 +247,11 @@ def float32_chunk(start, work):
     return tally, ends
 
 
-def map_chunks(check_chunk):
-    """check_chunk(start, workspace) for every chunk of CHUNK float32
-    magnitudes (start = 0, CHUNK, ... < 2**31), shared among WORKERS threads
-    (NumPy and csigmoid release the GIL); yields (start, result) in order."""
+def map_chunks(check_chunk, stride):
+    """check_chunk(start, stride, workspace) for every chunk of CHUNK float32
+    magnitudes, every stride-th (start = 0, CHUNK * stride, ... < 2**31),
+    shared among WORKERS threads (NumPy and csigmoid release the GIL); yields
+    (start, result) in order."""
     workspaces = queue.SimpleQueue()
     for _ in range(WORKERS):
         workspaces.put(Workspace())
@@ -239,21 +259,21 @@ def map_chunks(check_chunk):
     def task(start):
         work = workspaces.get()
         try:
-            return check_chunk(start, work)
+            return check_chunk(start, stride, work)
         finally:
             workspaces.put(work)
 
-    starts = range(0, 1 << 31, CHUNK)
+    starts = range(0, 1 << 31, CHUNK * stride)
     with ThreadPoolExecutor(WORKERS) as pool:
         yield from zip(starts, pool.map(task, starts))
 
 
-def sweep_float32():
-    """All 2**32 float32 bit patterns, each computed for both signs in one
-    sigmoid_and_derivative call per chunk of CHUNK magnitudes."""
+def sweep_float32(stride=1):
+    """All 2**32 float32 bit patterns (every stride-th magnitude, both signs),
+    computed in one sigmoid_and_derivative call per chunk of CHUNK magnitudes."""
     tally = Tally()
     previous = (np.float32(0.5),) * 4              # sigma(+-0), before the first chunk
-    for start, (part, ends) in map_chunks(float32_chunk):
+    for start, (part, ends) in map_chunks(float32_chunk, stride):
         tally.merge(part)
         if ends is None:
             continue
@@ -270,6 +290,11 @@ def test_float32_exhaustive(variant):
     (so, with sigma(-inf) = +0 and sigma(inf) = 1 checked, in [0, 1]); NaN for
     every NaN."""
     sweep_float32().check()
+
+
+def test_float32_strided(variant):
+    """The exhaustive sweep's checks on every STRIDE-th float32 magnitude."""
+    sweep_float32(STRIDE).check()
 
 
 # --- float64: dense samples against long double ----------------------------------------
@@ -549,16 +574,10 @@ LOG_SIGMOID_NEAR_ZERO = f32_bits(2.0**-26)
 LOG_SIGMOID_CUT = f32_bits(40.0)
 
 
-def chunk_inputs(start, work):
-    """x[:CHUNK] = the float32 of magnitude bit patterns start .. start+CHUNK-1,
-    x[CHUNK:] the same negated, and `local`, which maps a bit pattern to its
-    index in the chunk (clamped to 0 .. CHUNK)."""
-    np.add(work.counting, np.uint32(start), out=work.bits[:CHUNK])
-    np.bitwise_or(work.bits[:CHUNK], F32_SIGN, out=work.bits[CHUNK:])
-
-    def local(bits):
-        return min(max(bits - start, 0), CHUNK)
-
+def chunk_inputs(start, stride, work):
+    """x[:CHUNK] = the float32 of magnitude bit patterns start, start + stride, ...,
+    x[CHUNK:] the same negated, and `local` (magnitude_chunk)."""
+    local = magnitude_chunk(start, stride, work)
     return work.bits.view(np.float32), local
 
 
@@ -567,14 +586,14 @@ def expect_nan(tally, what, x, values):
         tally.fail(f"{what} is not NaN", x[~np.isnan(values)])
 
 
-def logit_chunk(start, work):
+def logit_chunk(start, stride, work):
     """logit over one chunk of float32 magnitudes, both signs: the bound on
     (0, 1) against float64 (relative error a few 2**-53, near 1/2 from the
     log1p form, which does not cancel), -inf at +-0, +inf at 1, NaN for
     every other value; non-decreasing on [0, 1].  Returns the Tally and the
     results at the chunk's first and last p in [0, 1] (None if none)."""
     tally = Tally(FAMILY_BOUNDS)
-    x, local = chunk_inputs(start, work)
+    x, local = chunk_inputs(start, stride, work)
     y = logit(x, out=work.y, num_threads=1)
     xp, xn, yp, yn = x[:CHUNK], x[CHUNK:], y[:CHUNK], y[CHUNK:]
     first, one, beyond = local(1), local(F32_ONE), local(F32_ONE + 1)
@@ -606,7 +625,7 @@ def logit_chunk(start, work):
     return tally, (yp[0], yp[beyond - 1]) if beyond > 0 else None
 
 
-def log_sigmoid_chunk(start, work):
+def log_sigmoid_chunk(start, stride, work):
     """log_sigmoid over one chunk of float32 magnitudes, both signs: the bound
     against float64 for 2**-26 <= |x| <= 104 (x > 0) and <= 40 (x < 0);
     outside, the correctly rounded values bit for bit: -ln2 rounded below
@@ -614,7 +633,7 @@ def log_sigmoid_chunk(start, work):
     (e**-x < 2**-150) and x itself below -40 (e**x under a quarter ulp of x);
     NaN for NaN."""
     tally = Tally(FAMILY_BOUNDS)
-    x, local = chunk_inputs(start, work)
+    x, local = chunk_inputs(start, stride, work)
     y = log_sigmoid(x, out=work.y, num_threads=1)
     xp, xn, yp, yn = x[:CHUNK], x[CHUNK:], y[:CHUNK], y[CHUNK:]
     small, nan = local(LOG_SIGMOID_NEAR_ZERO), local(F32_INF + 1)
@@ -644,10 +663,10 @@ def log_sigmoid_chunk(start, work):
     return tally, None
 
 
-def sweep_family_float32(check_chunk):
+def sweep_family_float32(check_chunk, stride=1):
     tally = Tally(FAMILY_BOUNDS)
     previous = None
-    for start, (part, ends) in map_chunks(check_chunk):
+    for start, (part, ends) in map_chunks(check_chunk, stride):
         tally.merge(part)
         if ends is None:
             continue
@@ -663,6 +682,13 @@ def test_family_float32_exhaustive(variant, check_chunk):
     """Every float32 (no stride): logit and log_sigmoid within 3 ulp where
     measured, exact where the correctly rounded value is known, NaN for NaN."""
     sweep_family_float32(check_chunk).check()
+
+
+@pytest.mark.parametrize("check_chunk", [logit_chunk, log_sigmoid_chunk],
+                         ids=["logit", "log_sigmoid"])
+def test_family_float32_strided(variant, check_chunk):
+    """The exhaustive sweeps' checks on every STRIDE-th float32 magnitude."""
+    sweep_family_float32(check_chunk, STRIDE).check()
 
 
 def dense_probabilities():
