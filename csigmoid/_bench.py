@@ -46,9 +46,9 @@ ROUND_SECONDS = 0.004
 # cores with them and be timed unfairly slow.
 QUIESCE_SECONDS = 0.01
 
-# The speed targets of issue 3: (operation, size, threads or None for all the
-# machine's, contender measured against, factor): met when
-# csigmoid <= factor * that contender.
+# The speed targets csigmoid is held to (BENCHMARKS.md): (operation, size,
+# threads or None for all the machine's, contender measured against, factor):
+# met when csigmoid <= factor * that contender.
 TARGETS = (
     ("sigmoid", 100, None, "scipy expit", 1.0),
     ("sigmoid", 10**4, None, "torch", 0.6),
@@ -61,7 +61,7 @@ TARGETS = (
     ("sigmoid_and_derivative", 10**8, None, COPY, 1.7),
     ("sigmoid_backward", 10**6, None, "torch", 1.0),
     ("sigmoid_backward", 10**8, None, "torch", 1.0),
-    # issue 7: ahead of scipy and torch from 1e4 elements on
+    # logit and log_sigmoid: ahead of scipy and torch from 1e4 elements on
     *((operation, size, None, peer, 1.0)
       for operation in ("logit", "log_sigmoid") for size in (10**4, 10**6, 10**8)
       for peer in ("scipy", "torch")),
@@ -287,7 +287,7 @@ def print_table(operation, dtype, threads, rows):
 
 
 def check_targets(results, all_threads):
-    """Print each issue-3 target that this run measured: met or not, with figures.
+    """Print each speed target that this run measured: met or not, with figures.
     A target without a thread count is for `all_threads` (the machine's)."""
     index = {(r["operation"], r["dtype"], r["size"], r["threads"], r["contender"]): r
              for r in results}
@@ -308,14 +308,14 @@ def check_targets(results, all_threads):
                 f"| {ratio:.2f} | {'met' if ratio <= limit else '**not met**'} |".replace("e+0", "e")
             )
     if lines:
-        print("\n### Targets (issue 3)\n")
+        print("\n### Speed targets\n")
         print("| operation | dtype | size | threads | target | measured | |")
         print("|---|---|---:|---:|---|---:|---|")
         print("\n".join(lines))
 
 
 def plot(results, path):
-    import matplotlib          # there: parse_args checked
+    import matplotlib  # there: parse_args checked
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     operations = [o for o in OPERATIONS if any(r["operation"] == o for r in results)]
