@@ -25,7 +25,7 @@ from csigmoid._api import (
 from csigmoid._config import show_config
 from csigmoid._threads import threads
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"       # the one place it is written (pyproject.toml reads it)
 
 expit = sigmoid
 log_expit = log_sigmoid
