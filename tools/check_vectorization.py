@@ -6,7 +6,8 @@ BUILD_LOG holds the compiler's remarks: GCC's -fopt-info-vec-optimized, or
 clang's -Rpass=loop-vectorize -Rpass-missed=loop-vectorize (with line
 tables, -gline-tables-only, so that remarks carry a location).  KERNELS_C
 are the C files Cython generated for the kernel variants
-(csigmoid/_kernels_<variant>.c), as they were compiled.
+(csigmoid/_kernels_<variant>.c), as they were compiled, beside the
+_kernels.pxi they were generated from.
 
 The kernel loops are the `for ... in range(...)` loops of
 csigmoid/_kernels.pxi (the prange over threads is not one: it runs one
@@ -55,16 +56,15 @@ def loop_copies(c_text, loops):
 
 
 def main(compiler, log_path, c_paths):
-    root = Path(__file__).resolve().parent.parent
-    loops = kernel_loop_lines((root / PXI).read_text())
-    if not loops:
-        sys.exit(f"no kernel loop found in {PXI}")
     remarks = defaultdict(list)                 # (C file name, line) -> remark texts
     for match in REMARK.finditer(Path(log_path).read_text(errors="replace")):
         remarks[Path(match.group(1)).name, int(match.group(2))].append(match.group(3))
     failures = []
     for c_path in c_paths:
         name = Path(c_path).name
+        loops = kernel_loop_lines((Path(c_path).parent / Path(PXI).name).read_text())
+        if not loops:
+            sys.exit(f"no kernel loop found in the {PXI} beside {c_path}")
         copies = loop_copies(Path(c_path).read_text(), loops)
         found = sorted(set(copies.values()))
         if found != sorted(loops):
