@@ -10,6 +10,7 @@ the regions where gradients vanish shaded (csigmoid._plot; needs matplotlib).
 """
 import sys
 import time
+from functools import partial
 
 import numpy as np
 
@@ -73,7 +74,7 @@ def speed_table():
             # interleave the contenders so that drift on a shared machine hits all alike
             for _ in range(3):
                 for name in names:
-                    times[name] = min(times[name], best_time(lambda: contenders[name](x, out), 0.02))
+                    times[name] = min(times[name], best_time(partial(contenders[name], x, out), 0.02))
             per_element = {name: times[name] / n * 1e9 for name in names}
             others = min(per_element[name] for name in names[1:])
             print(f"  {np.dtype(dtype).name:>8} {n:>10,}"

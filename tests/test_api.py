@@ -5,8 +5,8 @@ results are only compared with other results of csigmoid (bit for bit) or
 with simple exact values."""
 import ctypes
 import ctypes.util
-import platform
 import inspect
+import platform
 import re
 import subprocess
 import sys
@@ -20,6 +20,7 @@ import pytest
 
 import csigmoid
 from csigmoid import sigmoid, sigmoid_and_derivative, sigmoid_backward, sigmoid_derivative
+
 from layouts import (
     FLOAT_DTYPES,
     FUNCTIONS,
@@ -245,7 +246,7 @@ def test_every_stride_and_size_gives_the_elementwise_result(func, variant, dtype
             buffers = [np.full(values.size, 7, dtype) for _ in expected]
             outs = [b[::step][:n] for b in buffers]
             assert_same_results(func(x, out_argument(func, outs)), expected)
-            for buffer, out in zip(buffers, outs):
+            for buffer in buffers:
                 untouched = np.ones(values.size, bool)
                 untouched[::step][:n] = False
                 assert (buffer[untouched] == 7).all()

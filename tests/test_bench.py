@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from csigmoid import _api, _bench
+
 from layouts import KERNEL_DTYPES
 
 

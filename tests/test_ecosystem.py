@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import csigmoid
+
 from layouts import FUNCTIONS, assert_identical
 
 # the functions of one array to one array (sigmoid_and_derivative is tested on its own)
@@ -290,7 +291,7 @@ def test_pandas_data_frame_keeps_index_columns_and_column_dtypes(columns):
     index = pd.Index([10, 20, 30, 40, 50, 60], name="row")
     frame = pd.DataFrame({name: sample((6,), dtype, seed) for seed, (name, dtype)
                           in enumerate(columns.items())}, index=index)
-    for name, function in UNARY.items():
+    for function in UNARY.values():
         result = function(frame)
         assert isinstance(result, pd.DataFrame)
         assert result.index.equals(index) and result.columns.equals(frame.columns)

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from csigmoid import sigmoid, sigmoid_and_derivative, sigmoid_backward, sigmoid_derivative
+
 from layouts import assert_identical
 
 CALLS = 100_000

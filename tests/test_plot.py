@@ -8,6 +8,7 @@ import pytest
 import csigmoid
 from csigmoid import _plot
 from csigmoid._reference import ulp_error
+
 from layouts import KERNEL_DTYPES, dtype_id
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

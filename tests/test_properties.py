@@ -10,11 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from test_accuracy import BOUNDS, exact, longdouble_ulp_error
 
 from csigmoid import sigmoid, sigmoid_and_derivative, sigmoid_derivative
 from csigmoid._reference import sigmoid_derivative_mp, sigmoid_mp, ulp_error
+
 from layouts import assert_identical
-from test_accuracy import BOUNDS, exact, longdouble_ulp_error
 
 mpmath = pytest.importorskip("mpmath")
 

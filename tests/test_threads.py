@@ -14,6 +14,7 @@ import pytest
 
 import csigmoid
 from csigmoid import _api, _cpu, sigmoid, sigmoid_and_derivative, sigmoid_backward, sigmoid_derivative
+
 from layouts import KERNEL_DTYPES, assert_identical, dtype_id, sample_values
 
 LARGE = 70_001       # split between two OpenMP threads, with an odd tail
@@ -101,7 +102,7 @@ def test_threads_are_bounded_by_callers_times_openmp_threads():
         computed = threading.Barrier(callers + 1)
         counted = threading.Barrier(callers + 1)
 
-        def work():
+        def work(num_threads=num_threads, computed=computed, counted=counted):
             sigmoid(x, num_threads=num_threads)
             computed.wait()
             counted.wait()      # keep the thread, and so its OpenMP pool, alive while counted

@@ -78,7 +78,8 @@ def main():
                                  capture_output=True, text=True)
             status = {0: "ok", 1: "WRONG RESULT", 2: "HUNG"}.get(run.returncode, "CRASHED")
             failures += run.returncode != 0
-            print(f"  {start:>10}, parent parallel {when:>6}: {status}  {run.stdout.strip()}{run.stderr.strip()}")
+            print(f"  {start:>10}, parent parallel {when:>6}: {status}  "
+                  f"{run.stdout.strip()}{run.stderr.strip()}")
     return 1 if failures else 0
 
 
