@@ -863,7 +863,9 @@ def test_family_longdouble_within_3_ulp(func):
                             [-11000.0, 1e-30, -1e-30, 0.5, 40.0, 1000.0]])
         definition = log_sigmoid_mp
     values = func(x.astype(LONGDOUBLE))
-    errors = [longdouble_ulp_error(v, exact(definition(xi, dps=40))) for xi, v in zip(x, values)]
+    # 60 digits: logit's reference subtracts two logarithms and loses up to 12
+    # digits near 1/2, and IEEE quad (AArch64's long double) needs 34 more
+    errors = [longdouble_ulp_error(v, exact(definition(xi, dps=60))) for xi, v in zip(x, values)]
     tally = Tally(bounds={func.__name__: 3.0})
     tally.add(func.__name__, x, np.array(errors))
     tally.check()
