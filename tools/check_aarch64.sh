@@ -20,8 +20,8 @@
 #      the test suite (SELECTION below) pass under emulation:
 #      accuracy on dense float64 samples against the quad-precision long
 #      double and on mpmath points, the strided float32 sweeps, the long
-#      double path (IEEE quad on AArch64 Linux, not x87's 80 bits), the API
-#      and dtypes, and the fork tests (os.fork and multiprocessing's fork,
+#      double path (IEEE quad on AArch64 Linux, not x87's 80 bits), the API's
+#      dtypes, layouts and floating-point environment, and the fork tests (os.fork and multiprocessing's fork,
 #      before and after a parallel region).  The tests'
 #      subprocesses (sys.executable) start under the emulator too: QEMU's -0
 #      makes sys.executable a wrapper that starts QEMU again (there is no
@@ -53,7 +53,13 @@ trap 'rm -rf "$work"' EXIT
 
 TEST_FILES=(test_accuracy.py test_api.py test_processes.py test_isa.py test_cpu.py test_config.py
     test_reference.py)
-SELECTION="not exhaustive and not kernel_call_releases_the_gil and not spawn and not forkserver"
+# test_api: the dtypes (float16, integers, long double), shapes, scalars,
+# every layout and stride, out=, and the floating-point environment (flags,
+# subnormal mode: AArch64's FPCR differs from x86's MXCSR); its argument
+# validation and broadcasting are the same Python code on every platform.
+SELECTION="(not test_api and not exhaustive and not spawn and not forkserver) or (test_api and (dtype \
+or shape or scalar or list_input or empty_input or layout or stride or out_is_filled or in_place \
+or longdouble or floating_point or subnormal_mode or backward_of or fused_equals))"
 # Tests that must have run and passed, not been skipped (the reason for this platform).
 REQUIRED=(test_float64_dense test_family_float64_dense test_float32_strided test_family_float32_strided
     test_longdouble_within_4_ulp test_family_longdouble_within_3_ulp
