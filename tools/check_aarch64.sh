@@ -42,7 +42,7 @@
 # both and the OpenMP runtime comes from the root's own libgomp1.
 # Timings under emulation mean nothing: none is reported as a speed.
 #
-#   bash tools/check_aarch64.sh        (about 12 minutes on 2 shared cores)
+#   bash tools/check_aarch64.sh        (6 to 12 minutes on 2 cores, quiet to loaded)
 #
 # Installs qemu-user, gcc-aarch64-linux-gnu and debootstrap with apt-get
 # when missing.  Exits non-zero at the first failure.

@@ -16,7 +16,7 @@
 # The speed of this build against GCC's is measured by
 # tools/bench_compilers.sh (BENCHMARKS.md), not here: CI timings are noise.
 #
-#   bash tools/check_clang.sh [extra pytest arguments]     (about 8 minutes on 2 shared cores)
+#   bash tools/check_clang.sh [extra pytest arguments]     (7 to 19 minutes on 2 cores, quiet to loaded)
 #
 # Installs clang-16 and libomp-16-dev with apt-get when missing.  Exits
 # non-zero at the first failure.
