@@ -9,6 +9,7 @@ Environment variables:
   CSIGMOID_DISABLE_OPENMP=1  build without OpenMP (single-threaded kernels)
   CSIGMOID_REQUIRE_OPENMP=1  fail the build if OpenMP is not available
 """
+
 import os
 import sys
 import tempfile
@@ -119,9 +120,7 @@ class BuildExt(build_ext):
                         "csigmoid: CSIGMOID_REQUIRE_OPENMP=1 but the compiler cannot build an "
                         "OpenMP program (tried -fopenmp, and -Xpreprocessor -fopenmp -lomp on macOS)"
                     )
-                self.warn(
-                    "csigmoid: the compiler has no usable OpenMP; building single-threaded kernels"
-                )
+                self.warn("csigmoid: the compiler has no usable OpenMP; building single-threaded kernels")
         omp_compile, omp_link = omp if omp else ([], [])
 
         kept = []

@@ -9,6 +9,7 @@ the result is put back together as the caller's type.
 None of these libraries is imported here: an object can only be one of theirs if its
 library is already in ``sys.modules``, so plain NumPy use never pays for them.
 """
+
 import functools
 import operator
 import sys
@@ -55,6 +56,7 @@ def apply(name, args, out, num_threads):
 
 # ----------------------------------------------------------------------------- Dask
 
+
 def dask_apply(per_array, name, args):
     """A lazy Dask array (two for sigmoid_and_derivative), chunked like the input:
     one task per chunk calls `per_array` on it, nothing is computed here.
@@ -97,13 +99,15 @@ def empty_of(array):
 
 # --------------------------------------------------------------------------- xarray
 
+
 def xarray_apply(per_array, name, args):
     """The same xarray type out, with dims, coords, name and attrs kept; applied to
     a Dataset's data variables; Dask-backed data stays lazy (dask_apply)."""
     import xarray
 
     return xarray.apply_ufunc(
-        per_array, *args,
+        per_array,
+        *args,
         dask="allowed",
         keep_attrs=True,
         output_core_dims=[[], []] if name == FUSED else [[]],
@@ -112,14 +116,17 @@ def xarray_apply(per_array, name, args):
 
 # --------------------------------------------------------------------------- pandas
 
+
 def pandas_apply(per_array, name, args):
     """The same pandas type out, with index, columns, name and attrs kept."""
     import pandas
 
     frames = [arg for arg in args if isinstance(arg, (pandas.Series, pandas.DataFrame))]
     if len({isinstance(frame, pandas.DataFrame) for frame in frames}) > 1:
-        raise TypeError(f"{name}: got a pandas Series and a DataFrame; pass two Series, two "
-                        f"DataFrames, or one of them and a NumPy array")
+        raise TypeError(
+            f"{name}: got a pandas Series and a DataFrame; pass two Series, two "
+            f"DataFrames, or one of them and a NumPy array"
+        )
     if len(frames) == 2:
         # pandas semantics, as for grad_output * y * (1 - y): align on the labels
         args = frames[0].align(frames[1])
@@ -132,25 +139,38 @@ def pandas_apply(per_array, name, args):
         results = per_array(*(pandas_values(arg, pandas) for arg in args))
         parts = results if fused else (results,)
         if isinstance(like, pandas.Series):
-            wrapped = [pandas.Series(check_shape(part, like, name), index=like.index,
-                                     name=like.name, copy=False) for part in parts]
+            wrapped = [
+                pandas.Series(check_shape(part, like, name), index=like.index, name=like.name, copy=False)
+                for part in parts
+            ]
         else:
-            wrapped = [pandas.DataFrame(check_shape(part, like, name), index=like.index,
-                                        columns=like.columns, copy=False) for part in parts]
+            wrapped = [
+                pandas.DataFrame(
+                    check_shape(part, like, name), index=like.index, columns=like.columns, copy=False
+                )
+                for part in parts
+            ]
     else:
         # columns of several dtypes: column by column, each keeping its dtype
-        broadcast = [arg if isinstance(arg, pandas.DataFrame)
-                     else np.broadcast_to(np.asarray(arg), like.shape) for arg in args]
+        broadcast = [
+            arg if isinstance(arg, pandas.DataFrame) else np.broadcast_to(np.asarray(arg), like.shape)
+            for arg in args
+        ]
         columns = []
         for position in range(like.shape[1]):
-            column_args = [arg.iloc[:, position].to_numpy() if isinstance(arg, pandas.DataFrame)
-                           else arg[:, position] for arg in broadcast]
+            column_args = [
+                arg.iloc[:, position].to_numpy() if isinstance(arg, pandas.DataFrame) else arg[:, position]
+                for arg in broadcast
+            ]
             result = per_array(*column_args)
             columns.append(result if fused else (result,))
         wrapped = []
         for part in range(2 if fused else 1):
-            frame = pandas.DataFrame({position: column[part] for position, column
-                                      in enumerate(columns)}, index=like.index, copy=False)
+            frame = pandas.DataFrame(
+                {position: column[part] for position, column in enumerate(columns)},
+                index=like.index,
+                copy=False,
+            )
             frame.columns = like.columns
             wrapped.append(frame)
     wrapped = [result.__finalize__(like) for result in wrapped]
@@ -191,8 +211,10 @@ def check_shape(array, like, name):
     """`array` if it has the pandas object's shape, else a ValueError (a NumPy
     argument that broadcast the result beyond the labels)."""
     if np.shape(array) != like.shape:
-        raise ValueError(f"{name}: the result would have shape {np.shape(array)}, not the "
-                         f"{type(like).__name__}'s {like.shape}")
+        raise ValueError(
+            f"{name}: the result would have shape {np.shape(array)}, not the "
+            f"{type(like).__name__}'s {like.shape}"
+        )
     return array
 
 

@@ -1,5 +1,6 @@
 """show_config (csigmoid/_config.py), and that what it describes is the
 installed package, the one these tests run against."""
+
 from importlib.metadata import version
 from pathlib import Path
 

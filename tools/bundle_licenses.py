@@ -16,6 +16,7 @@ matched to its text; one without a known text is an error, so a new
 bundled library cannot ship without its licence.  Standard library only
 (it runs in cibuildwheel's build environments on every platform).
 """
+
 import base64
 import hashlib
 import re
@@ -28,8 +29,8 @@ from pathlib import Path
 LICENSES = Path(__file__).resolve().parent.parent / "licenses"
 # bundled file (path inside the wheel) -> licenses/<name>.txt
 RUNTIMES = (
-    (re.compile(r"^csigmoid\.libs/libgomp[-.][^/]*\.so(\.\d+)*$"), "libgomp"),        # auditwheel
-    (re.compile(r"^csigmoid/\.dylibs/libomp\.dylib$"), "libomp"),                     # delocate
+    (re.compile(r"^csigmoid\.libs/libgomp[-.][^/]*\.so(\.\d+)*$"), "libgomp"),  # auditwheel
+    (re.compile(r"^csigmoid/\.dylibs/libomp\.dylib$"), "libomp"),  # delocate
     (re.compile(r"^csigmoid\.libs/vcomp140[-.][^/]*dll$", re.IGNORECASE), "vcomp140"),  # delvewheel
 )
 # where the repair tools put what they bundle
@@ -81,7 +82,7 @@ def add_licenses(wheel):
     contents[record_name] = ("\n".join(lines) + "\n").encode("utf-8")
     with tempfile.NamedTemporaryFile(dir=wheel.parent, suffix=".whl", delete=False) as tmp:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-            for info in infos:              # same order, names, dates and modes
+            for info in infos:  # same order, names, dates and modes
                 archive.writestr(info, contents[info.filename], compress_type=zipfile.ZIP_DEFLATED)
     shutil.move(tmp.name, wheel)
     print(f"bundle_licenses: {wheel.name}: added the licence texts of {', '.join(texts)}")

@@ -18,6 +18,7 @@ copy must have a "vectorized" remark at its line and, for clang, no "not
 vectorized" one.  Prints one line per variant; exits 1 if any copy of any
 loop was not vectorized.  Standard library only.
 """
+
 import re
 import sys
 from collections import defaultdict
@@ -56,7 +57,7 @@ def loop_copies(c_text, loops):
 
 
 def main(compiler, log_path, c_paths):
-    remarks = defaultdict(list)                 # (C file name, line) -> remark texts
+    remarks = defaultdict(list)  # (C file name, line) -> remark texts
     for match in REMARK.finditer(Path(log_path).read_text(errors="replace")):
         remarks[Path(match.group(1)).name, int(match.group(2))].append(match.group(3))
     failures = []
@@ -68,8 +69,7 @@ def main(compiler, log_path, c_paths):
         copies = loop_copies(Path(c_path).read_text(), loops)
         found = sorted(set(copies.values()))
         if found != sorted(loops):
-            failures.append(f"{name}: kernel loops at {PXI} lines {sorted(loops)}, "
-                            f"copies found for {found}")
+            failures.append(f"{name}: kernel loops at {PXI} lines {sorted(loops)}, copies found for {found}")
         widths, vectorized = [], 0
         for c_line, pxi_line in sorted(copies.items()):
             texts = remarks.get((name, c_line), [])
@@ -81,10 +81,12 @@ def main(compiler, log_path, c_paths):
             widths += done
             vectorized += bool(done) and not refused
         unit = "bytes" if compiler == "gcc" else "lanes"
-        print(f"{name}: {len(copies)} kernel loop copies ({len(loops)} loops x "
-              f"{len(copies) // max(len(loops), 1)} types), vectorized: "
-              f"{vectorized}; vector {unit}: "
-              f"{' '.join(sorted(set(widths), key=int)) or '-'}")
+        print(
+            f"{name}: {len(copies)} kernel loop copies ({len(loops)} loops x "
+            f"{len(copies) // max(len(loops), 1)} types), vectorized: "
+            f"{vectorized}; vector {unit}: "
+            f"{' '.join(sorted(set(widths), key=int)) or '-'}"
+        )
     for failure in failures:
         print(f"NOT VECTORIZED: {failure}")
     return 1 if failures else 0
