@@ -9,6 +9,7 @@ Environment variables:
   CSIGMOID_DISABLE_OPENMP=1  build without OpenMP (single-threaded kernels)
   CSIGMOID_REQUIRE_OPENMP=1  fail the build if OpenMP is not available
 """
+
 import os
 import sys
 import tempfile
@@ -119,9 +120,7 @@ class BuildExt(build_ext):
                         "csigmoid: CSIGMOID_REQUIRE_OPENMP=1 but the compiler cannot build an "
                         "OpenMP program (tried -fopenmp, and -Xpreprocessor -fopenmp -lomp on macOS)"
                     )
-                self.warn(
-                    "csigmoid: the compiler has no usable OpenMP; building single-threaded kernels"
-                )
+                self.warn("csigmoid: the compiler has no usable OpenMP; building single-threaded kernels")
         omp_compile, omp_link = omp if omp else ([], [])
 
         kept = []
@@ -158,8 +157,10 @@ def extension(name, **options):
 LAYER = {
     "library_dirs": [os.path.join(numpy.get_include(), "..", "lib")],
     "libraries": ["npymath"],
-    "define_macros": [("NPY_NO_DEPRECATED_API", "NPY_1_21_API_VERSION"),
-                      ("NPY_TARGET_VERSION", "NPY_2_0_API_VERSION")],
+    "define_macros": [
+        ("NPY_NO_DEPRECATED_API", "NPY_1_21_API_VERSION"),
+        ("NPY_TARGET_VERSION", "NPY_2_0_API_VERSION"),
+    ],
 }
 
 extensions = [extension("_api", **LAYER), extension("_cpu")] + [

@@ -4,6 +4,7 @@ arrays, fast and exact.
 sigma(x) = 1 / (1 + exp(-x)),  sigma'(x) = sigma(x) * (1 - sigma(x)),
 logit(p) = log(p / (1 - p)),   log_sigmoid(x) = log(sigma(x)).
 """
+
 try:
     from csigmoid import _api  # noqa: F401  (the compiled core; its absence has one usual cause)
 except ImportError as error:
@@ -25,7 +26,7 @@ from csigmoid._api import (
 from csigmoid._config import show_config
 from csigmoid._threads import threads
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one place it is written (pyproject.toml reads it)
 
 expit = sigmoid
 log_expit = log_sigmoid

@@ -8,8 +8,10 @@ high-precision values, and a short speed table against the NumPy formula
 ``python -m csigmoid plot [FILE.png]``: sigma and sigma' on one figure, with
 the regions where gradients vanish shaded (csigmoid._plot; needs matplotlib).
 """
+
 import sys
 import time
+from functools import partial
 
 import numpy as np
 
@@ -33,8 +35,10 @@ def check_stored_values():
             worst = max(errors)
             passed = worst <= BOUNDS[name]
             ok &= passed
-            print(f"  {np.dtype(dtype).name:>8} {name:<19} {worst:6.3f} ulp  "
-                  f"(bound {BOUNDS[name]:g})  {'ok' if passed else 'FAILED'}")
+            print(
+                f"  {np.dtype(dtype).name:>8} {name:<19} {worst:6.3f} ulp  "
+                f"(bound {BOUNDS[name]:g})  {'ok' if passed else 'FAILED'}"
+            )
     return ok
 
 
@@ -61,8 +65,10 @@ def speed_table():
     else:
         contenders["scipy expit"] = lambda x, out: expit(x, out=out)
     names = list(contenders)
-    print(f"\nSpeed, ns per element (best of repeats; {csigmoid._cpu.max_threads()} threads, "
-          f"kernel {csigmoid._isa.current_variant()}):")
+    print(
+        f"\nSpeed, ns per element (best of repeats; {csigmoid._cpu.max_threads()} threads, "
+        f"kernel {csigmoid._isa.current_variant()}):"
+    )
     print(f"  {'dtype':>8} {'size':>10}" + "".join(f"{n:>21}" for n in names) + "   csigmoid speed-up")
     rng = np.random.default_rng(0)
     for dtype in (np.float32, np.float64):
@@ -73,24 +79,29 @@ def speed_table():
             # interleave the contenders so that drift on a shared machine hits all alike
             for _ in range(3):
                 for name in names:
-                    times[name] = min(times[name], best_time(lambda: contenders[name](x, out), 0.02))
+                    times[name] = min(times[name], best_time(partial(contenders[name], x, out), 0.02))
             per_element = {name: times[name] / n * 1e9 for name in names}
             others = min(per_element[name] for name in names[1:])
-            print(f"  {np.dtype(dtype).name:>8} {n:>10,}"
-                  + "".join(f"{per_element[name]:>21.3f}" for name in names)
-                  + f"   x{others / per_element['csigmoid']:.1f} vs best other")
+            print(
+                f"  {np.dtype(dtype).name:>8} {n:>10,}"
+                + "".join(f"{per_element[name]:>21.3f}" for name in names)
+                + f"   x{others / per_element['csigmoid']:.1f} vs best other"
+            )
 
 
 def main(argv):
     if argv and argv[0] == "bench":
         from csigmoid import _bench
+
         return _bench.main(argv[1:])
     if argv and argv[0] == "plot":
         from csigmoid import _plot
+
         return _plot.main(argv[1:])
     if argv:
-        print("usage: python -m csigmoid [bench [--help | options] | plot [--help | FILE.png]]",
-              file=sys.stderr)
+        print(
+            "usage: python -m csigmoid [bench [--help | options] | plot [--help | FILE.png]]", file=sys.stderr
+        )
         return 2
     csigmoid.show_config()
     ok = check_stored_values()

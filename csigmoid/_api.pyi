@@ -53,9 +53,7 @@ class _UnaryUfunc(np.ufunc):  # type: ignore[misc]
     @overload
     def __call__(self, x: float, /, out: None = None, *, where: _Where = True) -> np.float64: ...
     @overload
-    def __call__(
-        self, x: _IntegerOrBool, /, out: None = None, *, where: _Where = True
-    ) -> np.float64: ...
+    def __call__(self, x: _IntegerOrBool, /, out: None = None, *, where: _Where = True) -> np.float64: ...
     @overload
     def __call__(
         self, x: NDArray[_FloatT], /, out: None = None, *, where: _Where = True
@@ -70,9 +68,7 @@ class _UnaryUfunc(np.ufunc):  # type: ignore[misc]
         where: _Where = True,
     ) -> NDArray[np.float64]: ...
     @overload
-    def __call__(
-        self, x: object, /, out: Any = None, **kwargs: Unpack[_UfuncKeywords]
-    ) -> Any: ...
+    def __call__(self, x: object, /, out: Any = None, **kwargs: Unpack[_UfuncKeywords]) -> Any: ...
 
 @type_check_only
 class _BinaryUfunc(np.ufunc):  # type: ignore[misc]
@@ -81,17 +77,11 @@ class _BinaryUfunc(np.ufunc):  # type: ignore[misc]
     inputs' own types."""
 
     @overload
-    def __call__(
-        self, x1: ArrayLike, x2: ArrayLike, /, out: _ArrayT, *, where: _Where = True
-    ) -> _ArrayT: ...
+    def __call__(self, x1: ArrayLike, x2: ArrayLike, /, out: _ArrayT, *, where: _Where = True) -> _ArrayT: ...
     @overload
-    def __call__(
-        self, x1: _FloatT, x2: _FloatT, /, out: None = None, *, where: _Where = True
-    ) -> _FloatT: ...
+    def __call__(self, x1: _FloatT, x2: _FloatT, /, out: None = None, *, where: _Where = True) -> _FloatT: ...
     @overload
-    def __call__(
-        self, x1: float, x2: float, /, out: None = None, *, where: _Where = True
-    ) -> np.float64: ...
+    def __call__(self, x1: float, x2: float, /, out: None = None, *, where: _Where = True) -> np.float64: ...
     @overload
     def __call__(
         self,

@@ -18,7 +18,7 @@ cimport numpy as cnp
 from cython cimport floating as real
 from cython.parallel cimport prange
 from cpython.pycapsule cimport PyCapsule_GetPointer
-from libc.stdint cimport int64_t, intptr_t
+from libc.stdint cimport int64_t
 
 from csigmoid._kernel_table cimport (
     KernelTable, Operation,
@@ -39,8 +39,8 @@ ctypedef cnp.npy_intp npy_intp
 
 cdef extern from "numpy/ufuncobject.h":
     # PyUFuncGenericFunction, spelled with NumPy 2's const qualifiers
-    ctypedef void (*loop_function "PyUFuncGenericFunction")(char** args, const npy_intp* dimensions,
-                                   const npy_intp* steps, void* data) noexcept nogil
+    ctypedef void (*loop_function "PyUFuncGenericFunction")(
+        char** args, const npy_intp* dimensions, const npy_intp* steps, void* data) noexcept nogil
     object new_ufunc "PyUFunc_FromFuncAndData"(
         loop_function* functions, void** data, char* types, int ntypes, int nin, int nout,
         int identity, const char* name, const char* doc, int unused)

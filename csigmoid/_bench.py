@@ -12,6 +12,7 @@ machine then hits all alike); a round times enough back-to-back calls to last
 a few milliseconds.  Reported: best and median per-call time over the rounds,
 as nanoseconds per element.
 """
+
 import argparse
 import json
 import os
@@ -25,8 +26,14 @@ import numpy as np
 import csigmoid
 from csigmoid import _api, _cpu, _isa
 
-OPERATIONS = ("sigmoid", "sigmoid-alloc", "sigmoid_and_derivative", "sigmoid_backward",
-              "logit", "log_sigmoid")
+OPERATIONS = (
+    "sigmoid",
+    "sigmoid-alloc",
+    "sigmoid_and_derivative",
+    "sigmoid_backward",
+    "logit",
+    "log_sigmoid",
+)
 TITLES = {
     "sigmoid": "sigmoid, into a preallocated out",
     "sigmoid-alloc": "sigmoid, allocating its result",
@@ -46,9 +53,9 @@ ROUND_SECONDS = 0.004
 # cores with them and be timed unfairly slow.
 QUIESCE_SECONDS = 0.01
 
-# The speed targets of issue 3: (operation, size, threads or None for all the
-# machine's, contender measured against, factor): met when
-# csigmoid <= factor * that contender.
+# The speed targets csigmoid is held to (BENCHMARKS.md): (operation, size,
+# threads or None for all the machine's, contender measured against, factor):
+# met when csigmoid <= factor * that contender.
 TARGETS = (
     ("sigmoid", 100, None, "scipy expit", 1.0),
     ("sigmoid", 10**4, None, "torch", 0.6),
@@ -61,10 +68,13 @@ TARGETS = (
     ("sigmoid_and_derivative", 10**8, None, COPY, 1.7),
     ("sigmoid_backward", 10**6, None, "torch", 1.0),
     ("sigmoid_backward", 10**8, None, "torch", 1.0),
-    # issue 7: ahead of scipy and torch from 1e4 elements on
-    *((operation, size, None, peer, 1.0)
-      for operation in ("logit", "log_sigmoid") for size in (10**4, 10**6, 10**8)
-      for peer in ("scipy", "torch")),
+    # the logarithms: ahead of scipy and torch from 1e4 elements on
+    *(
+        (operation, size, None, peer, 1.0)
+        for operation in ("logit", "log_sigmoid")
+        for size in (10**4, 10**6, 10**8)
+        for peer in ("scipy", "torch")
+    ),
 )
 
 
@@ -89,16 +99,21 @@ def load_peers(wanted):
                 modules[peer] = np
             elif peer == "scipy":
                 import scipy.special
+
                 modules[peer] = scipy.special
             elif peer == "numexpr":
                 import numexpr
+
                 modules[peer] = numexpr
             elif peer == "torch":
                 import torch
+
                 modules[peer] = torch
         except ImportError:
-            print(f"({peer} is not installed: not compared; `pip install csigmoid[bench]` "
-                  "brings scipy, numexpr and matplotlib)")
+            print(
+                f"({peer} is not installed: not compared; `pip install csigmoid[bench]` "
+                "brings scipy, numexpr and matplotlib)"
+            )
     return modules
 
 
@@ -124,9 +139,11 @@ def contenders(operation, a, threads, peers):
         if operation in ("sigmoid", "sigmoid-alloc"):
             calls["numpy 1/(1+exp(-x))"] = lambda: 1 / (1 + np.exp(-x))
         elif operation == "sigmoid_and_derivative":
+
             def numpy_fused():
                 s = 1 / (1 + np.exp(-x))
                 return s, s * (1 - s)
+
             calls["numpy 1/(1+exp(-x)), y*(1-y)"] = numpy_fused
         elif operation == "sigmoid_backward":
             calls["numpy g*y*(1-y)"] = lambda: grad * y * (1 - y)
@@ -142,10 +159,12 @@ def contenders(operation, a, threads, peers):
         elif operation == "sigmoid-alloc":
             calls["scipy expit"] = lambda: expit(x)
         elif operation == "sigmoid_and_derivative":
+
             def scipy_fused():
                 expit(x, out=out)
                 np.subtract(1, out, out=out2)
                 np.multiply(out2, out, out=out2)
+
             calls["scipy expit + numpy"] = scipy_fused
         elif operation == "logit":
             calls["scipy logit"] = lambda: peers["scipy"].logit(y, out=out)
@@ -160,13 +179,14 @@ def contenders(operation, a, threads, peers):
         elif operation == "sigmoid-alloc":
             calls["numexpr"] = lambda: ne.evaluate("1/(1+exp(-x))", local_dict={"x": x})
         elif operation == "sigmoid_and_derivative":
+
             def numexpr_fused():
                 ne.evaluate("1/(1+exp(-x))", local_dict={"x": x}, out=out)
                 ne.evaluate("y*(1-y)", local_dict={"y": out}, out=out2)
+
             calls["numexpr"] = numexpr_fused
         elif operation == "sigmoid_backward":
-            calls["numexpr"] = lambda: ne.evaluate(
-                "g*y*(1-y)", local_dict={"g": grad, "y": y}, out=out)
+            calls["numexpr"] = lambda: ne.evaluate("g*y*(1-y)", local_dict={"g": grad, "y": y}, out=out)
         elif operation == "logit":
             calls["numexpr"] = lambda: ne.evaluate("log(p/(1-p))", local_dict={"p": y}, out=out)
         else:
@@ -183,9 +203,11 @@ def contenders(operation, a, threads, peers):
         elif operation == "sigmoid-alloc":
             calls["torch"] = lambda: torch.sigmoid(tx)
         elif operation == "sigmoid_and_derivative":
+
             def torch_fused():
                 torch.sigmoid(tx, out=tout)
                 grad_input(tones, tout, grad_input=tout2)
+
             calls["torch"] = torch_fused
         elif operation == "sigmoid_backward":
             calls["torch"] = lambda: grad_input(tgrad, ty, grad_input=tout)
@@ -236,11 +258,15 @@ def cpu_model():
 
 
 def describe_machine(peers):
-    versions = {"python": platform.python_version(), "numpy": np.__version__,
-                "csigmoid": csigmoid.__version__}
+    versions = {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "csigmoid": csigmoid.__version__,
+    }
     for peer, module in peers.items():
         if peer == "scipy":
             import scipy
+
             versions[peer] = scipy.__version__
         elif peer != "numpy":
             versions[peer] = module.__version__
@@ -285,18 +311,22 @@ def print_table(operation, dtype, threads, rows):
 
 
 def check_targets(results, all_threads):
-    """Print each issue-3 target that this run measured: met or not, with figures.
+    """Print each speed target that this run measured: met or not, with figures.
     A target without a thread count is for `all_threads` (the machine's)."""
-    index = {(r["operation"], r["dtype"], r["size"], r["threads"], r["contender"]): r
-             for r in results}
+    index = {(r["operation"], r["dtype"], r["size"], r["threads"], r["contender"]): r for r in results}
     lines = []
     for operation, size, threads, against, factor in TARGETS:
         threads = threads or all_threads
         for dtype in ("float32", "float64"):
             mine = index.get((operation, dtype, size, threads, CSIGMOID))
-            peer = next((r for (o, d, s, t, c), r in index.items()
-                         if (o, d, s, t) == (operation, dtype, size, threads)
-                         and c.startswith(against)), None)
+            peer = next(
+                (
+                    r
+                    for (o, d, s, t, c), r in index.items()
+                    if (o, d, s, t) == (operation, dtype, size, threads) and c.startswith(against)
+                ),
+                None,
+            )
             if mine is None or peer is None:
                 continue
             limit = factor[dtype] if isinstance(factor, dict) else factor
@@ -306,28 +336,34 @@ def check_targets(results, all_threads):
                 f"| {ratio:.2f} | {'met' if ratio <= limit else '**not met**'} |".replace("e+0", "e")
             )
     if lines:
-        print("\n### Targets (issue 3)\n")
+        print("\n### Targets\n")
         print("| operation | dtype | size | threads | target | measured | |")
         print("|---|---|---:|---:|---|---:|---|")
         print("\n".join(lines))
 
 
 def plot(results, path):
-    import matplotlib          # there: parse_args checked
+    import matplotlib  # there: parse_args checked
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     operations = [o for o in OPERATIONS if any(r["operation"] == o for r in results)]
     dtypes = sorted({r["dtype"] for r in results})
-    figure, axes = plt.subplots(len(operations), len(dtypes), squeeze=False,
-                                figsize=(6.5 * len(dtypes), 4.2 * len(operations)))
+    figure, axes = plt.subplots(
+        len(operations), len(dtypes), squeeze=False, figsize=(6.5 * len(dtypes), 4.2 * len(operations))
+    )
     for row, operation in enumerate(operations):
         for col, dtype in enumerate(dtypes):
             ax = axes[row][col]
             mine = [r for r in results if (r["operation"], r["dtype"]) == (operation, dtype)]
             for threads in sorted({r["threads"] for r in mine}, reverse=True):
                 for name in dict.fromkeys(r["contender"] for r in mine):
-                    points = sorted((r["size"], r["best_ns_per_element"]) for r in mine
-                                    if (r["contender"], r["threads"]) == (name, threads))
+                    points = sorted(
+                        (r["size"], r["best_ns_per_element"])
+                        for r in mine
+                        if (r["contender"], r["threads"]) == (name, threads)
+                    )
                     if not points:
                         continue
                     style = {"linewidth": 2.5} if name == CSIGMOID else {}
@@ -350,22 +386,32 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="python -m csigmoid bench",
         description="Time csigmoid against the NumPy formula, scipy, numexpr, torch and the "
-                    "memory (copy) limit, side by side in one process.")
-    parser.add_argument("--sizes", default=",".join(f"{s:.0e}" for s in DEFAULT_SIZES),
-                        help="comma-separated array sizes, e.g. 1e2,1e4,1e6 (default: %(default)s)")
+        "memory (copy) limit, side by side in one process.",
+    )
+    parser.add_argument(
+        "--sizes",
+        default=",".join(f"{s:.0e}" for s in DEFAULT_SIZES),
+        help="comma-separated array sizes, e.g. 1e2,1e4,1e6 (default: %(default)s)",
+    )
     parser.add_argument("--dtypes", default="float32,float64", help="default: %(default)s")
-    parser.add_argument("--threads", default=str(_cpu.max_threads()),
-                        help="comma-separated thread counts for every contender "
-                             "(default: OpenMP's maximum, %(default)s)")
-    parser.add_argument("--ops", default=",".join(OPERATIONS),
-                        help="operations to time (default: %(default)s)")
-    parser.add_argument("--peers", default=",".join(PEERS),
-                        help="peers to compare with, when installed (default: %(default)s)")
-    parser.add_argument("--rounds", type=int, default=7,
-                        help="timed rounds per contender (default: %(default)s)")
+    parser.add_argument(
+        "--threads",
+        default=str(_cpu.max_threads()),
+        help="comma-separated thread counts for every contender (default: OpenMP's maximum, %(default)s)",
+    )
+    parser.add_argument(
+        "--ops", default=",".join(OPERATIONS), help="operations to time (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--peers",
+        default=",".join(PEERS),
+        help="peers to compare with, when installed (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=7, help="timed rounds per contender (default: %(default)s)"
+    )
     parser.add_argument("--json", metavar="FILE", help="save the raw figures as JSON")
-    parser.add_argument("--plot", metavar="FILE.png", help="draw ns/element against size "
-                        "(needs matplotlib)")
+    parser.add_argument("--plot", metavar="FILE.png", help="draw ns/element against size (needs matplotlib)")
     args = parser.parse_args(argv)
 
     def choices(text, allowed, what):
@@ -406,8 +452,10 @@ def main(argv):
     args = parse_args(argv)
     peers = load_peers(args.peers)
     machine = describe_machine(peers)
-    print(f"csigmoid {csigmoid.__version__} bench: {machine['cpu']}, {machine['logical_cpus']} "
-          f"logical CPUs, kernel variant {machine['kernel_variant']}, {machine['openmp']}")
+    print(
+        f"csigmoid {csigmoid.__version__} bench: {machine['cpu']}, {machine['logical_cpus']} "
+        f"logical CPUs, kernel variant {machine['kernel_variant']}, {machine['openmp']}"
+    )
     print("versions: " + ", ".join(f"{k} {v}" for k, v in machine["versions"].items()))
     print(f"command: python -m csigmoid bench {' '.join(argv)}".rstrip())
 
@@ -427,12 +475,18 @@ def main(argv):
             del arrays
             rows.append((size, times))
             for name, seconds in times.items():
-                results.append({
-                    "operation": operation, "dtype": dtype, "size": size, "threads": threads,
-                    "contender": name, "seconds_per_call": seconds,
-                    "best_ns_per_element": per_element(min(seconds), size),
-                    "median_ns_per_element": per_element(statistics.median(seconds), size),
-                })
+                results.append(
+                    {
+                        "operation": operation,
+                        "dtype": dtype,
+                        "size": size,
+                        "threads": threads,
+                        "contender": name,
+                        "seconds_per_call": seconds,
+                        "best_ns_per_element": per_element(min(seconds), size),
+                        "median_ns_per_element": per_element(statistics.median(seconds), size),
+                    }
+                )
         progress("")
         print_table(operation, dtype, threads, rows)
     # read at the start: torch.set_num_threads can change OpenMP's maximum in this process
@@ -440,8 +494,15 @@ def main(argv):
 
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"command": ["python", "-m", "csigmoid", "bench", *argv],
-                       "machine": machine, "results": results}, f, indent=1)
+            json.dump(
+                {
+                    "command": ["python", "-m", "csigmoid", "bench", *argv],
+                    "machine": machine,
+                    "results": results,
+                },
+                f,
+                indent=1,
+            )
         print(f"\nraw figures written to {args.json}")
     if args.plot:
         plot(results, args.plot)

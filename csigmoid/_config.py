@@ -1,4 +1,5 @@
 """show_config(): what this installation of csigmoid runs with."""
+
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from typing import TextIO
@@ -17,7 +18,8 @@ def config() -> dict[str, object]:
         "version": installed,
         "python": sys.version.split()[0],
         "compiler": _cpu.compiler(),
-        "openmp": f"enabled (OpenMP {openmp}, runtime {_cpu.openmp_runtime()})" if openmp
+        "openmp": f"enabled (OpenMP {openmp}, runtime {_cpu.openmp_runtime()})"
+        if openmp
         else "disabled (built without OpenMP: single-threaded)",
         "max_threads": _api.max_threads(),
         "cpu_level": _cpu.cpu_level(),

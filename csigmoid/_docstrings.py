@@ -62,9 +62,12 @@ no FP flags set."""
 def unary(summary, input_name, input_text, result_text, notes, examples, outputs=1):
     fused = outputs == 2
     out = OUT.format(
-        s="s" if fused else "", s_in="", verb_in="s",
-        tuple_note=" For two results, a tuple ``(y_out, dy_out)``." if fused else "")
-    returns = ("y, dy : ndarray or NumPy scalar" if fused else "out : ndarray or NumPy scalar")
+        s="s" if fused else "",
+        s_in="",
+        verb_in="s",
+        tuple_note=" For two results, a tuple ``(y_out, dy_out)``." if fused else "",
+    )
+    returns = "y, dy : ndarray or NumPy scalar" if fused else "out : ndarray or NumPy scalar"
     return f"""{summary}
 
 Parameters
@@ -96,7 +99,8 @@ Examples
 
 SIGMOID = unary(
     "Logistic sigmoid, sigma(x) = 1 / (1 + exp(-x)), elementwise.",
-    "x", "Input values.",
+    "x",
+    "Input values.",
     "sigma(x), in (0, 1).",
     """\
 Max error 2 ulp in float32 and float64 over the whole real line,
@@ -117,11 +121,13 @@ True
 >>> csigmoid.sigmoid(np.ma.array([0.0, 1.0], mask=[False, True]))
 masked_array(data=[0.5, --],
              mask=[False,  True],
-       fill_value=1e+20)""")
+       fill_value=1e+20)""",
+)
 
 SIGMOID_DERIVATIVE = unary(
     "Derivative of the sigmoid, sigma'(x) = sigma(x) * (1 - sigma(x)), elementwise.",
-    "x", "Input values.",
+    "x",
+    "Input values.",
     "sigma'(x), in [0, 1/4].",
     """\
 Max error 4 ulp in float32 and float64 (measured: 2.93 ulp in float32
@@ -134,11 +140,13 @@ sigma'(40) = 4.2e-18, not 0.  sigma'(+-inf) = 0, sigma'(0) = 0.25.""",
 >>> csigmoid.sigmoid_derivative([0.0, 40.0]).tolist()
 [0.25, 4.248354255291589e-18]
 >>> csigmoid.sigmoid_derivative(np.array([-1e6, 0.0, 1e6], dtype=np.float32))
-array([0.  , 0.25, 0.  ], dtype=float32)""")
+array([0.  , 0.25, 0.  ], dtype=float32)""",
+)
 
 FUSED_UFUNC = unary(
     "Sigmoid and its derivative in one pass: (sigma(x), sigma'(x)), elementwise.",
-    "x", "Input values.",
+    "x",
+    "Input values.",
     "sigma(x) and sigma'(x), each as `sigmoid` and `sigmoid_derivative` give them.",
     """\
 Bit-identical to ``(sigmoid(x), sigmoid_derivative(x))``, so with their
@@ -159,11 +167,13 @@ know), and every other call straight to the ufunc.""",
 >>> y, dy = csigmoid.sigmoid_and_derivative(x, out=(y_out, dy_out))
 >>> y is y_out, dy is dy_out
 (True, True)""",
-    outputs=2)
+    outputs=2,
+)
 
 LOGIT = unary(
     "Logit, the inverse of the sigmoid: log(p / (1 - p)), elementwise.",
-    "x", "Probabilities p; meaningful on [0, 1] (NaN outside).",
+    "x",
+    "Probabilities p; meaningful on [0, 1] (NaN outside).",
     "logit(p).",
     """\
 Max error 3 ulp in float32 and float64 over all of [0, 1], subnormal
@@ -179,11 +189,13 @@ to the rounding of sigmoid(x).""",
 >>> csigmoid.logit([0.0, 0.25, 0.5, 1.0]).tolist()
 [-inf, -1.0986122886681098, 0.0, inf]
 >>> csigmoid.logit(np.array([0.25, 0.75, 1.5], dtype=np.float32))
-array([-1.0986123,  1.0986123,        nan], dtype=float32)""")
+array([-1.0986123,  1.0986123,        nan], dtype=float32)""",
+)
 
 LOG_SIGMOID = unary(
     "Log of the sigmoid, log(sigma(x)) = -log1p(exp(-x)), elementwise.",
-    "x", "Input values.",
+    "x",
+    "Input values.",
     "log(sigma(x)), in (-inf, 0].",
     """\
 Max error 3 ulp in float32 and float64 over the whole real line
@@ -198,7 +210,8 @@ log_sigmoid(+inf) = -0.0, log_sigmoid(-inf) = -inf, NaN for NaN.
 >>> csigmoid.log_sigmoid([-1000.0, 0.0, 40.0]).tolist()
 [-1000.0, -0.6931471805599453, -4.248354255291589e-18]
 >>> float(csigmoid.log_sigmoid(np.float32(100.0)))  # -exp(-100), a float32 subnormal
--3.783505853677006e-44""")
+-3.783505853677006e-44""",
+)
 
 SIGMOID_BACKWARD = f"""\
 Backprop through a sigmoid: grad_output * y * (1 - y), y = sigmoid's output.
@@ -264,4 +277,5 @@ DOCSTRINGS = {
 # line NumPy would show for it.
 FUSED_WRAPPER_DOCSTRING = (
     "sigmoid_and_derivative(x, /, out=(None, None), *, where=True, casting='same_kind', "
-    "order='K', dtype=None, subok=True[, signature])\n\n" + FUSED_UFUNC)
+    "order='K', dtype=None, subok=True[, signature])\n\n" + FUSED_UFUNC
+)

@@ -13,6 +13,7 @@ pass its Dask arrays to the ufunc); one holding NumPy arrays does not.
 Nothing is imported here: an object can only be Dask's or xarray's if that
 library is already in ``sys.modules``, so plain NumPy use never pays for them.
 """
+
 import functools
 import operator
 import sys
@@ -31,8 +32,11 @@ def fused_over_dask(ufunc, x, args, kwargs):
             return NotImplemented
         per_chunk = chunk_function(ufunc, args, kwargs, "an xarray object holding Dask arrays")
         return xarray.apply_ufunc(
-            functools.partial(over_dask_array, per_chunk), x,
-            dask="allowed", keep_attrs=True, output_core_dims=[[], []],
+            functools.partial(over_dask_array, per_chunk),
+            x,
+            dask="allowed",
+            keep_attrs=True,
+            output_core_dims=[[], []],
         )
     dask_array = sys.modules.get("dask.array")
     if dask_array is None or not isinstance(x, dask_array.Array):
@@ -50,12 +54,13 @@ def chunk_function(ufunc, args, kwargs, what):
     """The ufunc with the caller's keywords, to call on each chunk; refuses
     what a chunk-wise lazy result cannot honour (with nothing computed)."""
     if args or kwargs.get("out") is not None:
-        raise TypeError(f"{NAME}: out= is for NumPy arrays; {what} gets a new lazy result "
-                        f"(drop out=)")
+        raise TypeError(f"{NAME}: out= is for NumPy arrays; {what} gets a new lazy result (drop out=)")
     kwargs = {key: value for key, value in kwargs.items() if key != "out"}
     if kwargs.get("where", True) is not True:
-        raise TypeError(f"{NAME}: where= is for NumPy arrays; {what} gets a new lazy result, "
-                        f"select from it instead (e.g. with dask.array.where)")
+        raise TypeError(
+            f"{NAME}: where= is for NumPy arrays; {what} gets a new lazy result, "
+            f"select from it instead (e.g. with dask.array.where)"
+        )
     return functools.partial(ufunc, **kwargs)
 
 

@@ -7,6 +7,7 @@ the highest level allowed (``baseline``, ``avx2`` or ``avx512``): it can
 only rule levels out, never force one the CPU lacks.  A variant the CPU
 cannot run is never imported (its module code may use its instructions).
 """
+
 import importlib.util
 import os
 import warnings
@@ -47,9 +48,7 @@ def use_variant(level: str) -> None:
     """Make `level` the kernels every call uses (tests use this to run each variant)."""
     global _current
     if level not in available_variants():
-        raise ValueError(
-            f"kernel variant {level!r} is not available here; available: {available_variants()}"
-        )
+        raise ValueError(f"kernel variant {level!r} is not available here; available: {available_variants()}")
     module = importlib.import_module(f"csigmoid._kernels_{level}")
     _api.use_kernels(module.kernel_table)
     _current = level

@@ -297,20 +297,24 @@ cdef inline real reduce_quotient(real q, real b, real* reduced) noexcept nogil:
 
     k is read off the bits of fl(q / b) moved by bits(1) - bits(sqrt(1/2))
     (as in musl's log), and applied to q's exponent field, so `reduced` is
-    exact and its exponent field never under- or overflows.  k is turned into a real through the bits of 1.5 * 2**p + k (the
-    exponentials' trick): AVX2 has no 64-bit integer-to-double conversion.
+    exact and its exponent field never under- or overflows.  k is turned
+    into a real through the bits of 1.5 * 2**p + k (the exponentials'
+    trick): AVX2 has no 64-bit integer-to-double conversion.
     """
     cdef uint32_t e32
     cdef uint64_t e64
     if real is float:
         e32 = f32_bits(q / b) + (<uint32_t>0x3F800000 - <uint32_t>0x3F3504F3)
-        reduced[0] = f32_from_bits(f32_bits(q) - (e32 & <uint32_t>0x7F800000) + <uint32_t>0x3F800000)
-        return f32_from_bits((e32 >> 23) | <uint32_t>0x4B400000) - <float>12583103.0   # 1.5 * 2**23 + 127 + 64
+        reduced[0] = f32_from_bits(f32_bits(q) - (e32 & <uint32_t>0x7F800000)
+                                   + <uint32_t>0x3F800000)
+        # 1.5 * 2**23 + 127 + 64
+        return f32_from_bits((e32 >> 23) | <uint32_t>0x4B400000) - <float>12583103.0
     else:
         e64 = f64_bits(q / b) + (<uint64_t>0x3FF0000000000000 - <uint64_t>0x3FE6A09E667F3BCD)
         reduced[0] = f64_from_bits(f64_bits(q) - (e64 & <uint64_t>0x7FF0000000000000)
                                    + <uint64_t>0x3FF0000000000000)
-        return f64_from_bits((e64 >> 52) | <uint64_t>0x4338000000000000) - 6755399441056831.0  # 1.5 * 2**52 + 1023 + 64
+        # 1.5 * 2**52 + 1023 + 64
+        return f64_from_bits((e64 >> 52) | <uint64_t>0x4338000000000000) - 6755399441056831.0
 
 
 cdef inline real logit_one(real p) noexcept nogil:

@@ -12,6 +12,7 @@ closed form:
 matplotlib is an optional extra (``pip install "csigmoid[plot]"``); the figure
 is drawn with the Agg backend, so no display is needed.
 """
+
 import argparse
 import math
 import os
@@ -22,8 +23,8 @@ import numpy as np
 import csigmoid
 
 X_RANGE = (-10.0, 10.0)
-SAMPLES = 2001                 # 0.01 apart over X_RANGE: smooth at any sensible size
-VANISHING_GRADIENT = 0.01      # sigma' below this counts as a vanished gradient
+SAMPLES = 2001  # 0.01 apart over X_RANGE: smooth at any sensible size
+VANISHING_GRADIENT = 0.01  # sigma' below this counts as a vanished gradient
 DEFAULT_FILE = "sigmoid.png"
 INSTALL_HINT = 'python -m pip install "csigmoid[plot]"'
 
@@ -40,8 +41,9 @@ def vanishing_gradient_bound(threshold=VANISHING_GRADIENT):
     of mpmath's root from 1e-300 to 1/4 (tests/test_plot.py asserts 1 ulp).
     """
     if not sys.float_info.min <= threshold <= 0.25:
-        raise ValueError("threshold must be a normal float in (0, 1/4], the range of sigma'; "
-                         f"got {threshold!r}")
+        raise ValueError(
+            f"threshold must be a normal float in (0, 1/4], the range of sigma'; got {threshold!r}"
+        )
     four_g = 4.0 * threshold
     return 2.0 * math.asinh(math.sqrt((1.0 - four_g) / four_g))
 
@@ -54,18 +56,27 @@ def draw(plt):
 
     figure, axes = plt.subplots(figsize=(8, 4.8))
     shade = {"color": "tab:red", "alpha": 0.12, "linewidth": 0, "gid": "vanishing-gradient"}
-    axes.axvspan(X_RANGE[0], -x0, label=rf"$\sigma'(x) < {VANISHING_GRADIENT:g}$: gradients vanish",
-                 **shade)
+    axes.axvspan(X_RANGE[0], -x0, label=rf"$\sigma'(x) < {VANISHING_GRADIENT:g}$: gradients vanish", **shade)
     axes.axvspan(x0, X_RANGE[1], **shade)
     axes.plot(x, y, color="tab:blue", linewidth=2.2, label=r"$\sigma(x) = 1 / (1 + e^{-x})$")
-    axes.plot(x, dy, color="tab:orange", linewidth=2.2,
-              label=r"$\sigma'(x) = \sigma(x)\,(1 - \sigma(x))$")
-    axes.axhline(VANISHING_GRADIENT, color="tab:red", linestyle=":", linewidth=1,
-                 label=rf"$\sigma'(x) = {VANISHING_GRADIENT:g}$")
+    axes.plot(x, dy, color="tab:orange", linewidth=2.2, label=r"$\sigma'(x) = \sigma(x)\,(1 - \sigma(x))$")
+    axes.axhline(
+        VANISHING_GRADIENT,
+        color="tab:red",
+        linestyle=":",
+        linewidth=1,
+        label=rf"$\sigma'(x) = {VANISHING_GRADIENT:g}$",
+    )
     for edge in (-x0, x0):
         axes.axvline(edge, color="tab:red", linestyle="--", linewidth=1)
-    axes.annotate(rf"$|x| = 2\,\mathrm{{acosh}}(5) \approx {x0:.3f}$", xy=(x0, 0.5),
-                  xytext=(8, 0), textcoords="offset points", va="center", color="tab:red")
+    axes.annotate(
+        rf"$|x| = 2\,\mathrm{{acosh}}(5) \approx {x0:.3f}$",
+        xy=(x0, 0.5),
+        xytext=(8, 0),
+        textcoords="offset points",
+        va="center",
+        color="tab:red",
+    )
     axes.set_xlim(*X_RANGE)
     axes.set_ylim(-0.02, 1.02)
     axes.set_xlabel("x")
@@ -81,12 +92,17 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="python -m csigmoid plot",
         description="Draw sigma(x) and sigma'(x), computed by csigmoid, over [-10, 10] and shade "
-                    f"where sigma'(x) < {VANISHING_GRADIENT:g} (|x| > 2 acosh(5) = "
-                    f"{vanishing_gradient_bound():.5f}), where gradients through a sigmoid "
-                    f"vanish. Needs matplotlib: {INSTALL_HINT}.")
-    parser.add_argument("file", nargs="?", default=DEFAULT_FILE, metavar="FILE.png",
-                        help="where to save the PNG (default: %(default)s in the current "
-                             "directory)")
+        f"where sigma'(x) < {VANISHING_GRADIENT:g} (|x| > 2 acosh(5) = "
+        f"{vanishing_gradient_bound():.5f}), where gradients through a sigmoid "
+        f"vanish. Needs matplotlib: {INSTALL_HINT}.",
+    )
+    parser.add_argument(
+        "file",
+        nargs="?",
+        default=DEFAULT_FILE,
+        metavar="FILE.png",
+        help="where to save the PNG (default: %(default)s in the current directory)",
+    )
     args = parser.parse_args(argv)
     if not args.file.lower().endswith(".png"):
         parser.error(f"the figure is saved as PNG: FILE must end in .png; got {args.file!r}")
@@ -97,11 +113,15 @@ def main(argv):
     args = parse_args(argv)
     try:
         import matplotlib
+
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        print(f"python -m csigmoid plot needs matplotlib, which is not installed; "
-              f"install it with:\n    {INSTALL_HINT}", file=sys.stderr)
+        print(
+            f"python -m csigmoid plot needs matplotlib, which is not installed; "
+            f"install it with:\n    {INSTALL_HINT}",
+            file=sys.stderr,
+        )
         return 1
     figure = draw(plt)
     # no matplotlib version in the file: regenerating with another version changes only pixels

@@ -1,5 +1,6 @@
 """csigmoid.threads(n): how many OpenMP threads csigmoid's calls may use,
 for the calls made from the Python thread that enters it."""
+
 import contextlib
 import operator
 from collections.abc import Iterator
@@ -62,9 +63,7 @@ def _validated(n: object) -> int:
     try:
         count = operator.index(n)  # type: ignore[arg-type]
     except TypeError:
-        raise TypeError(
-            f"csigmoid.threads: n must be an int or None, not {type(n).__name__}"
-        ) from None
+        raise TypeError(f"csigmoid.threads: n must be an int or None, not {type(n).__name__}") from None
     if count < 1:
         raise ValueError(f"csigmoid.threads: n must be >= 1, got {count}")
     return min(count, 2**31 - 1)

@@ -13,6 +13,7 @@ README, Ecosystem, for choosing between Dask and OpenMP threads).
 Run:  python -m pip install "csigmoid[dask]"
       python examples/dask_batch.py [--size 100000000] [--chunk 5000000] [--workers 2]
 """
+
 import argparse
 import time
 
@@ -22,7 +23,7 @@ from dask.distributed import Client, LocalCluster, progress
 
 import csigmoid
 
-VANISHING = 0.01     # sigma'(x) below this: the gradient has all but vanished
+VANISHING = 0.01  # sigma'(x) below this: the gradient has all but vanished
 
 
 def positive(text: str) -> int:
@@ -43,35 +44,53 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def make_values(size: int, chunk: int, seed: int) -> da.Array:
     """Pre-activations spread over [-12, 12], in float32, as a lazy chunked array."""
-    values: da.Array = (da.random.default_rng(seed).uniform(-12.0, 12.0, size, chunks=chunk)
-                        .astype(np.float32))
+    values: da.Array = da.random.default_rng(seed).uniform(-12.0, 12.0, size, chunks=chunk).astype(np.float32)
     return values
 
 
 def main(argv: list[str] | None = None) -> None:
     arguments = parse_arguments(argv)
-    with LocalCluster(n_workers=arguments.workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=arguments.workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         x = make_values(arguments.size, arguments.chunk, arguments.seed)
         y, dy = csigmoid.sigmoid_and_derivative(x)
-        print(f"{arguments.size:,} float32 values in {x.npartitions} chunks of "
-              f"{arguments.chunk:,}, on {arguments.workers} worker processes")
+        print(
+            f"{arguments.size:,} float32 values in {x.npartitions} chunks of "
+            f"{arguments.chunk:,}, on {arguments.workers} worker processes"
+        )
         start = time.perf_counter()
         # one computation: the summaries, and the first chunk of x, y and dy to check
-        futures = client.compute([y.mean(dtype=np.float64), dy.max(), (dy < VANISHING).mean(),
-                                  x.blocks[0], y.blocks[0], dy.blocks[0]])
+        futures = client.compute(
+            [
+                y.mean(dtype=np.float64),
+                dy.max(),
+                (dy < VANISHING).mean(),
+                x.blocks[0],
+                y.blocks[0],
+                dy.blocks[0],
+            ]
+        )
         progress(futures)
         mean_y, max_dy, vanishing, first_x, first_y, first_dy = client.gather(futures)
         elapsed = time.perf_counter() - start
-    print(f"\nmean sigma(x) {mean_y:.6f}, max sigma'(x) {max_dy:.6f}, "
-          f"sigma'(x) < {VANISHING}: {vanishing:.1%} of the values")
-    print(f"{arguments.size / elapsed / 1e6:,.1f} million values/s "
-          f"(generation, both functions and the reductions)")
+    print(
+        f"\nmean sigma(x) {mean_y:.6f}, max sigma'(x) {max_dy:.6f}, "
+        f"sigma'(x) < {VANISHING}: {vanishing:.1%} of the values"
+    )
+    print(
+        f"{arguments.size / elapsed / 1e6:,.1f} million values/s "
+        f"(generation, both functions and the reductions)"
+    )
     local_y, local_dy = csigmoid.sigmoid_and_derivative(first_x)
     identical = np.array_equal(first_y, local_y) and np.array_equal(first_dy, local_dy)
     print(f"first chunk identical to csigmoid in this process: {identical}")
     if not identical:
         raise SystemExit("the cluster's results differ from this process's")
+
 
 if __name__ == "__main__":
     main()

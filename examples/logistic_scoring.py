@@ -24,6 +24,7 @@ any sampled score is outside it.
 Run:  python examples/logistic_scoring.py [--rows 1000000] [--features 32]
       [--batch 65536] [--dtype float32]
 """
+
 import argparse
 import sys
 import time
@@ -45,22 +46,43 @@ def positive_int(text: str) -> int:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--rows", type=positive_int, default=1_000_000,
-                        help="rows in the feature matrix, e.g. 1e6 (default: %(default)s)")
-    parser.add_argument("--features", type=positive_int, default=32,
-                        help="columns, the first being the intercept's ones (default: %(default)s)")
-    parser.add_argument("--batch", type=positive_int, default=65_536,
-                        help="rows scored per batch (default: %(default)s)")
-    parser.add_argument("--dtype", choices=("float32", "float64"), default="float32",
-                        help="float type of the data and the scores (default: %(default)s)")
-    parser.add_argument("--sample", type=positive_int, default=10_000,
-                        help="rows checked against the float64 reference (default: %(default)s)")
+    parser.add_argument(
+        "--rows",
+        type=positive_int,
+        default=1_000_000,
+        help="rows in the feature matrix, e.g. 1e6 (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--features",
+        type=positive_int,
+        default=32,
+        help="columns, the first being the intercept's ones (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--batch", type=positive_int, default=65_536, help="rows scored per batch (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--dtype",
+        choices=("float32", "float64"),
+        default="float32",
+        help="float type of the data and the scores (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--sample",
+        type=positive_int,
+        default=10_000,
+        help="rows checked against the float64 reference (default: %(default)s)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="data seed (default: %(default)s)")
     return parser.parse_args(argv)
 
 
-def make_data(rows: int, features: int, dtype: np.dtype[np.floating], seed: int,
-              ) -> tuple[npt.NDArray[np.floating], npt.NDArray[np.floating]]:
+def make_data(
+    rows: int,
+    features: int,
+    dtype: np.dtype[np.floating],
+    seed: int,
+) -> tuple[npt.NDArray[np.floating], npt.NDArray[np.floating]]:
     rng = np.random.default_rng(seed)
     matrix = rng.standard_normal((rows, features), dtype=dtype)
     matrix[:, 0] = 1.0
@@ -68,8 +90,12 @@ def make_data(rows: int, features: int, dtype: np.dtype[np.floating], seed: int,
     return matrix, weights
 
 
-def reference_check(matrix: npt.NDArray[np.floating], weights: npt.NDArray[np.floating],
-                    rows: npt.NDArray[np.intp], scores: npt.NDArray[np.floating]) -> bool:
+def reference_check(
+    matrix: npt.NDArray[np.floating],
+    weights: npt.NDArray[np.floating],
+    rows: npt.NDArray[np.intp],
+    scores: npt.NDArray[np.floating],
+) -> bool:
     """Compare `scores` of the sampled `rows` with sigma(x @ w) evaluated in
     float64 (the textbook formula; its own error, a few float64 ulps, is far
     below the bound); print the worst error against the bound."""
@@ -86,9 +112,11 @@ def reference_check(matrix: npt.NDArray[np.floating], weights: npt.NDArray[np.fl
     error = np.abs(scores.astype(np.float64) - reference)
     worst = int(np.argmax(error / bound))
     within = bool(np.all(error <= bound))
-    print(f"check on {len(rows):,} sampled rows against 1/(1+exp(-x@w)) in float64: "
-          f"max |error| {error.max():.3e}, worst error/bound {error[worst] / bound[worst]:.3f} "
-          f"-> {'ok' if within else 'FAILED'}")
+    print(
+        f"check on {len(rows):,} sampled rows against 1/(1+exp(-x@w)) in float64: "
+        f"max |error| {error.max():.3e}, worst error/bound {error[worst] / bound[worst]:.3f} "
+        f"-> {'ok' if within else 'FAILED'}"
+    )
     return within
 
 
@@ -96,12 +124,15 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     dtype = np.dtype(args.dtype)
     matrix, weights = make_data(args.rows, args.features, dtype, args.seed)
-    sample_rows = np.sort(np.random.default_rng(args.seed + 1).choice(
-        args.rows, size=min(args.sample, args.rows), replace=False))
+    sample_rows = np.sort(
+        np.random.default_rng(args.seed + 1).choice(
+            args.rows, size=min(args.sample, args.rows), replace=False
+        )
+    )
     sample_scores = np.empty(len(sample_rows), dtype=dtype)
 
     batch = min(args.batch, args.rows)
-    logits = np.empty(batch, dtype=dtype)    # both buffers reused by every batch
+    logits = np.empty(batch, dtype=dtype)  # both buffers reused by every batch
     scores = np.empty(batch, dtype=dtype)
     above, total = 0, 0.0
     sigmoid_seconds = 0.0
@@ -119,13 +150,16 @@ def main(argv: list[str]) -> int:
         sample_scores[first:last] = scores[sample_rows[first:last] - start]
     seconds = time.perf_counter() - start_all
 
-    print(f"scored {args.rows:,} rows x {args.features} features ({dtype.name}) "
-          f"in batches of {batch:,}")
-    print(f"throughput: {args.rows / seconds:,.0f} rows/s ({seconds:.3f} s; "
-          f"csigmoid.sigmoid {100 * sigmoid_seconds / seconds:.1f}% of it, the rest matmul "
-          f"and the summary)")
-    print(f"summary: {above:,} of {args.rows:,} rows ({100 * above / args.rows:.2f}%) score "
-          f"above {DECISION_THRESHOLD}; mean score {total / args.rows:.6f}")
+    print(f"scored {args.rows:,} rows x {args.features} features ({dtype.name}) in batches of {batch:,}")
+    print(
+        f"throughput: {args.rows / seconds:,.0f} rows/s ({seconds:.3f} s; "
+        f"csigmoid.sigmoid {100 * sigmoid_seconds / seconds:.1f}% of it, the rest matmul "
+        f"and the summary)"
+    )
+    print(
+        f"summary: {above:,} of {args.rows:,} rows ({100 * above / args.rows:.2f}%) score "
+        f"above {DECISION_THRESHOLD}; mean score {total / args.rows:.6f}"
+    )
     return 0 if reference_check(matrix, weights, sample_rows, sample_scores) else 1
 
 

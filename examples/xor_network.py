@@ -17,6 +17,7 @@ initial weights come from ``--seed``.
 
 Run:  python examples/xor_network.py [--epochs 4000] [--hidden 4] [--seed 0]
 """
+
 import argparse
 import sys
 
@@ -76,24 +77,32 @@ def positive_int(text: str) -> int:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--epochs", type=positive_int, default=4000,
-                        help="full-batch gradient steps (default: %(default)s)")
-    parser.add_argument("--hidden", type=positive_int, default=4,
-                        help="hidden units (default: %(default)s)")
-    parser.add_argument("--learning-rate", type=float, default=2.0,
-                        help="gradient-descent step size (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=0,
-                        help="seed of the initial weights (default: %(default)s)")
-    parser.add_argument("--report-every", type=positive_int, default=500,
-                        help="print the loss every this many epochs (default: %(default)s)")
+    parser.add_argument(
+        "--epochs", type=positive_int, default=4000, help="full-batch gradient steps (default: %(default)s)"
+    )
+    parser.add_argument("--hidden", type=positive_int, default=4, help="hidden units (default: %(default)s)")
+    parser.add_argument(
+        "--learning-rate", type=float, default=2.0, help="gradient-descent step size (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the initial weights (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--report-every",
+        type=positive_int,
+        default=500,
+        help="print the loss every this many epochs (default: %(default)s)",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     network = Network(args.hidden, np.random.default_rng(args.seed))
-    print(f"XOR, 2 -> {args.hidden} sigmoid -> 1 sigmoid, squared error, "
-          f"learning rate {args.learning_rate:g}, seed {args.seed}")
+    print(
+        f"XOR, 2 -> {args.hidden} sigmoid -> 1 sigmoid, squared error, "
+        f"learning rate {args.learning_rate:g}, seed {args.seed}"
+    )
     for epoch in range(args.epochs):
         loss = network.train_step(INPUTS, TARGETS, args.learning_rate)
         if epoch % args.report_every == 0:
@@ -106,8 +115,11 @@ def main(argv: list[str]) -> int:
     for (a, b), target, prediction in zip(INPUTS, TARGETS[:, 0], predictions[:, 0], strict=True):
         print(f"  {a:.0f} xor {b:.0f} = {target:.0f}   network: {prediction:.4f}")
     solved = bool(np.array_equal(np.round(predictions), TARGETS))
-    print("solved: every prediction rounds to XOR" if solved
-          else "NOT solved: some prediction does not round to XOR")
+    print(
+        "solved: every prediction rounds to XOR"
+        if solved
+        else "NOT solved: some prediction does not round to XOR"
+    )
     return 0 if solved else 1
 
 

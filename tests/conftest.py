@@ -29,8 +29,11 @@ def variant(request):
 
 
 def pytest_addoption(parser):
-    parser.addoption("--run-slow", action="store_true",
-                     help="also run the tests marked slow (minutes each; see README, Reliability)")
+    parser.addoption(
+        "--run-slow",
+        action="store_true",
+        help="also run the tests marked slow (minutes each; see README, Reliability)",
+    )
 
 
 def pytest_collection_modifyitems(config, items):

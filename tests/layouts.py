@@ -5,6 +5,7 @@ The Python layer decides, per layout, whether the kernel can read the caller's
 buffer as it is or needs a contiguous native copy; each layout below exercises
 one branch of that decision (or one way of getting it wrong).
 """
+
 import functools
 
 import numpy as np
@@ -12,22 +13,26 @@ import numpy as np
 import csigmoid
 
 # The unary functions; sigmoid_and_derivative returns a (y, dy) tuple.
-FUNCTIONS = (csigmoid.sigmoid, csigmoid.sigmoid_derivative, csigmoid.sigmoid_and_derivative,
-             csigmoid.logit, csigmoid.log_sigmoid)
+FUNCTIONS = (
+    csigmoid.sigmoid,
+    csigmoid.sigmoid_derivative,
+    csigmoid.sigmoid_and_derivative,
+    csigmoid.logit,
+    csigmoid.log_sigmoid,
+)
 
 
 def function_id(func):
     return func.__name__
 
 
-FLOAT_DTYPES = tuple(np.dtype(c) for c in "efdg")          # float16/32/64, longdouble
+FLOAT_DTYPES = tuple(np.dtype(c) for c in "efdg")  # float16/32/64, longdouble
 KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # what the kernels compute in
 # Every integer type code, so that int/long/longlong aliases of one width are all covered.
 INTEGER_DTYPES = tuple(np.dtype(c) for c in "?bBhHiIlLqQ")
 SUPPORTED_DTYPES = FLOAT_DTYPES + INTEGER_DTYPES
 UNSUPPORTED_DTYPES = tuple(
-    np.dtype(d)
-    for d in ("F", "D", "G", "O", "U3", "S3", "M8[D]", "m8[s]", [("a", "f8")])
+    np.dtype(d) for d in ("F", "D", "G", "O", "U3", "S3", "M8[D]", "m8[s]", [("a", "f8")])
 )
 
 
@@ -43,11 +48,27 @@ def sample_values(dtype, n=61):
     dtype = np.dtype(dtype)
     if dtype.kind == "f":
         info = np.finfo(dtype)
-        special = [0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 0.5,
-                   info.smallest_subnormal, -info.smallest_normal, info.max, -info.max]
-        body = np.concatenate([np.linspace(-120, 120, (n - len(special)) // 2),
-                               np.linspace(0, 1, n - len(special) - (n - len(special)) // 2)])
-        with np.errstate(over="ignore"):      # float16 cannot hold +-120 exactly: fine, it rounds
+        special = [
+            0.0,
+            -0.0,
+            np.inf,
+            -np.inf,
+            np.nan,
+            1.0,
+            -1.0,
+            0.5,
+            info.smallest_subnormal,
+            -info.smallest_normal,
+            info.max,
+            -info.max,
+        ]
+        body = np.concatenate(
+            [
+                np.linspace(-120, 120, (n - len(special)) // 2),
+                np.linspace(0, 1, n - len(special) - (n - len(special)) // 2),
+            ]
+        )
+        with np.errstate(over="ignore"):  # float16 cannot hold +-120 exactly: fine, it rounds
             values = np.concatenate([np.array(special, dtype), body.astype(dtype)])
     elif dtype.kind == "b":
         values = np.arange(n) % 3 == 0
@@ -55,8 +76,9 @@ def sample_values(dtype, n=61):
         info = np.iinfo(dtype)
         edges = np.array([info.min, info.max, 0, 1, info.min + 1, info.max - 1], dtype)
         rng = np.random.default_rng(1234)
-        body = rng.integers(max(info.min, -50), min(info.max, 50), size=n - len(edges),
-                            endpoint=True, dtype=dtype)
+        body = rng.integers(
+            max(info.min, -50), min(info.max, 50), size=n - len(edges), endpoint=True, dtype=dtype
+        )
         values = np.concatenate([edges, body])
     return np.ascontiguousarray(values, dtype=dtype)
 
@@ -66,7 +88,7 @@ def misaligned(values, offset):
     (the buffer itself comes from NumPy's allocator, so it is aligned)."""
     nbytes = values.size * values.itemsize
     buffer = np.zeros(nbytes + 16, np.uint8)
-    view = buffer[offset:offset + nbytes].view(values.dtype)
+    view = buffer[offset : offset + nbytes].view(values.dtype)
     view[...] = values
     return view
 
@@ -109,8 +131,9 @@ def assert_identical(actual, expected):
     assert actual.shape == expected.shape
     if actual.dtype.itemsize in (2, 4, 8):
         bits = np.dtype(f"u{actual.dtype.itemsize}")
-        np.testing.assert_array_equal(np.ascontiguousarray(actual).view(bits),
-                                      np.ascontiguousarray(expected).view(bits))
+        np.testing.assert_array_equal(
+            np.ascontiguousarray(actual).view(bits), np.ascontiguousarray(expected).view(bits)
+        )
     else:
-        np.testing.assert_array_equal(actual, expected)          # NaN == NaN here
+        np.testing.assert_array_equal(actual, expected)  # NaN == NaN here
         np.testing.assert_array_equal(np.signbit(actual), np.signbit(expected))

@@ -13,6 +13,7 @@ default thread count and compares it with the single-threaded result.  The
 last line printed is a JSON report; the exit status is 1 if any result was
 wrong, 2 if a child did not finish within the timeout.
 """
+
 import json
 import multiprocessing
 import os
@@ -24,8 +25,8 @@ import numpy as np
 
 import csigmoid
 
-N = 1 << 20                 # parallel when OpenMP offers threads
-TIMEOUT = 60.0              # seconds a child gets; the computation itself takes milliseconds
+N = 1 << 20  # parallel when OpenMP offers threads
+TIMEOUT = 60.0  # seconds a child gets; the computation itself takes milliseconds
 START_METHODS = ("os.fork", "fork", "forkserver", "spawn")
 WHEN = ("before", "none")
 
@@ -94,11 +95,16 @@ def run_in_pool(method):
 
 def main(start, when):
     if when == "before":
-        csigmoid.sigmoid(inputs())       # starts OpenMP's thread pool in this process
+        csigmoid.sigmoid(inputs())  # starts OpenMP's thread pool in this process
     parent_ok, children = run_in_os_fork() if start == "os.fork" else run_in_pool(start)
     parent_ok = parent_ok and compute()[1]
-    report = {"start": start, "when": when, "max_threads": csigmoid._cpu.max_threads(),
-              "parent_ok": parent_ok, "children": children}
+    report = {
+        "start": start,
+        "when": when,
+        "max_threads": csigmoid._cpu.max_threads(),
+        "parent_ok": parent_ok,
+        "children": children,
+    }
     print(json.dumps(report))
     if children is None:
         return 2

@@ -5,10 +5,11 @@ adds (keywords, subclasses, duck arrays) is tests/test_protocol.py's; how
 accurate the numbers are is tests/test_accuracy.py's business: here results
 are only compared with other results of csigmoid (bit for bit) or with
 simple exact values."""
+
 import ctypes
 import ctypes.util
-import platform
 import inspect
+import platform
 import re
 import subprocess
 import sys
@@ -21,6 +22,7 @@ import pytest
 
 import csigmoid
 from csigmoid import sigmoid, sigmoid_and_derivative, sigmoid_backward, sigmoid_derivative
+
 from layouts import (
     FLOAT_DTYPES,
     FUNCTIONS,
@@ -103,6 +105,7 @@ def assert_nothing_written(outs, snapshots):
 
 # --- dtypes -----------------------------------------------------------------
 
+
 @unary
 @pytest.mark.parametrize("dtype", KERNEL_DTYPES, ids=dtype_id)
 def test_float32_and_float64_keep_their_dtype_and_shape(func, variant, dtype):
@@ -146,10 +149,19 @@ def test_unsupported_dtype_raises_type_error_naming_the_function(func, dtype):
 
 
 @unary
-@pytest.mark.parametrize("value, error", [
-    (None, TypeError), ("abc", TypeError), ({}, TypeError), (object(), TypeError),
-    (b"ab", TypeError), ([1, "a"], TypeError), ([[1.0], [1.0, 2.0]], ValueError),
-], ids=repr)
+@pytest.mark.parametrize(
+    "value, error",
+    [
+        (None, TypeError),
+        ("abc", TypeError),
+        ({}, TypeError),
+        (object(), TypeError),
+        (b"ab", TypeError),
+        ([1, "a"], TypeError),
+        ([[1.0], [1.0, 2.0]], ValueError),
+    ],
+    ids=repr,
+)
 def test_input_that_is_no_real_array_raises_and_writes_nothing(func, value, error):
     outs = sentinel_outs(func, (), F64)
     with pytest.raises(error):
@@ -168,17 +180,26 @@ def test_shape_is_kept(func, variant, shape):
 
 
 SCALARS = [
-    (0.5, np.float64), (2, np.float64), (True, np.float64),
-    (np.float16(0.5), np.float16), (np.float32(0.5), np.float32), (np.float64(0.5), np.float64),
-    (np.longdouble(0.5), np.longdouble), (np.int8(-3), np.float64), (np.uint64(7), np.float64),
-    (np.array(0.5, F32), np.float32), (np.array(0.5, ">f8"), np.float64),
-    (np.array(2, np.int16), np.float64), (np.array(0.5, LONGDOUBLE), np.longdouble),
+    (0.5, np.float64),
+    (2, np.float64),
+    (True, np.float64),
+    (np.float16(0.5), np.float16),
+    (np.float32(0.5), np.float32),
+    (np.float64(0.5), np.float64),
+    (np.longdouble(0.5), np.longdouble),
+    (np.int8(-3), np.float64),
+    (np.uint64(7), np.float64),
+    (np.array(0.5, F32), np.float32),
+    (np.array(0.5, ">f8"), np.float64),
+    (np.array(2, np.int16), np.float64),
+    (np.array(0.5, LONGDOUBLE), np.longdouble),
 ]
 
 
 @unary
 @pytest.mark.parametrize(
-    "value, scalar_type", SCALARS,
+    "value, scalar_type",
+    SCALARS,
     ids=[f"{type(v).__name__}-{np.asarray(v).dtype.str}" for v, _ in SCALARS],
 )
 def test_scalar_and_0d_input_give_a_numpy_scalar(func, variant, value, scalar_type):
@@ -240,7 +261,7 @@ def test_contiguous_input_gives_result_in_the_same_order(func, dtype, order):
 
 
 STEPS = [step for step in range(-4, 5) if step != 0]
-SIZES = range(65)           # past the widest vector (16 float32) and its tails, several times
+SIZES = range(65)  # past the widest vector (16 float32) and its tails, several times
 
 
 @unary
@@ -259,7 +280,7 @@ def test_every_stride_and_size_gives_the_elementwise_result(func, variant, dtype
             buffers = [np.full(values.size, 7, dtype) for _ in expected]
             outs = [b[::step][:n] for b in buffers]
             assert_same_results(func(x, **out_argument(func, outs)), expected)
-            for buffer, out in zip(buffers, outs):
+            for buffer in buffers:
                 untouched = np.ones(values.size, bool)
                 untouched[::step][:n] = False
                 assert (buffer[untouched] == 7).all()
@@ -284,6 +305,7 @@ def test_sizes_around_the_thread_split_give_the_elementwise_result(func, variant
 
 
 # --- out ----------------------------------------------------------------------
+
 
 @unary
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES + (np.dtype(np.int32),), ids=dtype_id)
@@ -326,28 +348,47 @@ def test_out_of_a_shape_the_input_does_not_broadcast_to_raises_value_error(func,
 
 
 @OUT_SLOTS
-@pytest.mark.parametrize("x_dtype, out_dtype", [
-    (F64, np.int64), (F32, np.int32), (F16, np.int16), (np.int32, np.int32), (F64, np.bool_),
-    (LONGDOUBLE, np.uint8),
-], ids=lambda d: np.dtype(d).str)
+@pytest.mark.parametrize(
+    "x_dtype, out_dtype",
+    [
+        (F64, np.int64),
+        (F32, np.int32),
+        (F16, np.int16),
+        (np.int32, np.int32),
+        (F64, np.bool_),
+        (LONGDOUBLE, np.uint8),
+    ],
+    ids=lambda d: np.dtype(d).str,
+)
 def test_out_the_result_cannot_be_cast_to_raises_type_error_naming_it(func, slot, x_dtype, out_dtype):
     x = sample_values(x_dtype)[:60].reshape(6, 10)
-    assert_out_rejected(func, slot, np.full(x.shape, 7, out_dtype), TypeError,
-                        re.escape(repr(np.dtype(out_dtype))), x=x)
+    assert_out_rejected(
+        func, slot, np.full(x.shape, 7, out_dtype), TypeError, re.escape(repr(np.dtype(out_dtype))), x=x
+    )
 
 
 @OUT_SLOTS
-@pytest.mark.parametrize("x_dtype, out_dtype", [
-    (F64, F32), (F32, F64), (F16, F32), (np.int32, F32), (F64, ">f8"), (LONGDOUBLE, F64),
-    (F64, LONGDOUBLE), (F32, F16),
-], ids=lambda d: np.dtype(d).str)
+@pytest.mark.parametrize(
+    "x_dtype, out_dtype",
+    [
+        (F64, F32),
+        (F32, F64),
+        (F16, F32),
+        (np.int32, F32),
+        (F64, ">f8"),
+        (LONGDOUBLE, F64),
+        (F64, LONGDOUBLE),
+        (F32, F16),
+    ],
+    ids=lambda d: np.dtype(d).str,
+)
 def test_out_of_another_float_type_gets_the_result_cast_to_it(func, slot, variant, x_dtype, out_dtype):
     """As every ufunc does (casting='same_kind'): computed in the input's
     loop, then cast to `out`'s type."""
     x = sample_values(x_dtype)[:60].reshape(6, 10)
     outs = sentinel_outs(func, x.shape, result_dtype(x_dtype))
     outs[slot] = np.full(x.shape, 7, out_dtype)
-    with np.errstate(over="ignore"):        # a result beyond out's range becomes inf: asked for
+    with np.errstate(over="ignore"):  # a result beyond out's range becomes inf: asked for
         result = func(x, **out_argument(func, outs))
         expected = tuple(r.astype(o.dtype) for r, o in zip(outputs(func(x)), outs))
     for r, out in zip(outputs(result), outs):
@@ -367,12 +408,16 @@ def test_out_that_is_not_an_array_raises_type_error(func, slot):
     assert_out_rejected(func, slot, np.full((6, 10), 7.0).tolist(), TypeError, "array")
 
 
-@pytest.mark.parametrize("make_out, error", [
-    (lambda a, b: [a, b], TypeError),
-    (lambda a, b: (a,), ValueError),
-    (lambda a, b: (a, b, np.full_like(a, 7)), ValueError),
-    (lambda a, b: a, TypeError),
-], ids=["list", "1-tuple", "3-tuple", "array"])
+@pytest.mark.parametrize(
+    "make_out, error",
+    [
+        (lambda a, b: [a, b], TypeError),
+        (lambda a, b: (a,), ValueError),
+        (lambda a, b: (a, b, np.full_like(a, 7)), ValueError),
+        (lambda a, b: a, TypeError),
+    ],
+    ids=["list", "1-tuple", "3-tuple", "array"],
+)
 def test_fused_out_that_is_not_a_pair_raises_naming_out(make_out, error):
     x = sample_values(F64)
     a, b = sentinel_outs(sigmoid_and_derivative, x.shape, F64)
@@ -435,8 +480,10 @@ def _aliased_input_and_out(kind, values):
 
 @OUT_SLOTS
 @pytest.mark.parametrize("dtype", KERNEL_DTYPES, ids=dtype_id)
-@pytest.mark.parametrize("kind", ["out_shifted_forward", "out_shifted_back", "out_reversed",
-                                  "out_strided_over_x", "out_transposed"])
+@pytest.mark.parametrize(
+    "kind",
+    ["out_shifted_forward", "out_shifted_back", "out_reversed", "out_strided_over_x", "out_transposed"],
+)
 def test_out_partially_overlapping_input_equals_fresh_out(func, slot, variant, dtype, kind):
     x, out = _aliased_input_and_out(kind, sample_values(dtype))
     expected = func(x.copy())
@@ -465,7 +512,7 @@ def test_out_in_the_other_memory_order(func, variant, dtype, x_order, out_order)
     assert_same_results(func(x, **out_argument(func, outs)), func(x))
 
 
-LARGE = 1_000_003          # really split between threads, odd tail
+LARGE = 1_000_003  # really split between threads, odd tail
 
 
 @pytest.fixture(scope="module")
@@ -474,15 +521,32 @@ def wide_values():
     there) with special values scattered everywhere, the tail included."""
     rng = np.random.default_rng(2024)
     x = rng.uniform(-800, 800, LARGE)
-    specials = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -1e-45, 88.72, -88.72,
-                         103.97, -103.97, 709.78, -745.13, 1e308, -1e308])
+    specials = np.array(
+        [
+            0.0,
+            -0.0,
+            np.inf,
+            -np.inf,
+            np.nan,
+            5e-324,
+            -1e-45,
+            88.72,
+            -88.72,
+            103.97,
+            -103.97,
+            709.78,
+            -745.13,
+            1e308,
+            -1e308,
+        ]
+    )
     x[rng.choice(LARGE, 5000, replace=False)] = rng.choice(specials, 5000)
-    x[-len(specials):] = specials
+    x[-len(specials) :] = specials
     return x
 
 
 def cast(values, dtype):
-    with np.errstate(over="ignore"):        # beyond the type's range: +-inf, on purpose
+    with np.errstate(over="ignore"):  # beyond the type's range: +-inf, on purpose
         return values.astype(dtype)
 
 
@@ -523,6 +587,7 @@ def test_thread_count_does_not_change_any_bit_through_blocks(func, variant, path
 
 # --- sigmoid_and_derivative ---------------------------------------------------
 
+
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES + (np.dtype(np.int32),), ids=dtype_id)
 def test_fused_equals_the_two_separate_functions(variant, dtype, wide_values):
     samples = [sample_values(dtype)]
@@ -534,6 +599,7 @@ def test_fused_equals_the_two_separate_functions(variant, dtype, wide_values):
 
 # --- sigmoid_backward -----------------------------------------------------------
 
+
 def test_backward_broadcasts(variant):
     g = np.array([[-2.0], [0.5], [3.0]])
     y = np.array([0.0, 0.25, 0.5, 1.0])
@@ -544,12 +610,28 @@ def test_backward_broadcasts(variant):
     assert_identical(result, sigmoid_backward(*(a.copy() for a in np.broadcast_arrays(g, y))))
 
 
-@pytest.mark.parametrize("g_dtype, y_dtype", [
-    (F32, F32), (F16, F16), (F64, F64), (LONGDOUBLE, LONGDOUBLE), (np.bool_, np.bool_),
-    (np.int32, np.int32), (np.uint8, np.uint8), (F32, F64), (F64, F32), (np.int64, F32),
-    (np.int8, F16), (np.int16, F16), (np.int8, np.int16), (np.uint64, np.int64),
-    (LONGDOUBLE, F32), (F16, F32),
-], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize(
+    "g_dtype, y_dtype",
+    [
+        (F32, F32),
+        (F16, F16),
+        (F64, F64),
+        (LONGDOUBLE, LONGDOUBLE),
+        (np.bool_, np.bool_),
+        (np.int32, np.int32),
+        (np.uint8, np.uint8),
+        (F32, F64),
+        (F64, F32),
+        (np.int64, F32),
+        (np.int8, F16),
+        (np.int16, F16),
+        (np.int8, np.int16),
+        (np.uint64, np.int64),
+        (LONGDOUBLE, F32),
+        (F16, F32),
+    ],
+    ids=lambda d: np.dtype(d).name,
+)
 def test_backward_result_type_is_numpys_with_integers_as_float64(variant, g_dtype, y_dtype):
     g = np.array([2, 1, 0, 3], g_dtype)
     y = np.array([1, 0, 1, 0], y_dtype)
@@ -593,11 +675,18 @@ def test_backward_is_within_2_ulp_of_g_y_1_minus_y(variant, dtype):
     assert np.all(error <= 2 * ulp), f"worst: {np.max(error / ulp)} ulp"
 
 
-@pytest.mark.parametrize("g, y, scalar_type", [
-    (2.0, 0.5, np.float64), (2, 0.5, np.float64), (np.float32(2), np.float32(0.5), np.float32),
-    (np.float16(2), np.float16(0.5), np.float16), (np.longdouble(2), 0.5, np.longdouble),
-    (True, 0.5, np.float64),
-], ids=repr)
+@pytest.mark.parametrize(
+    "g, y, scalar_type",
+    [
+        (2.0, 0.5, np.float64),
+        (2, 0.5, np.float64),
+        (np.float32(2), np.float32(0.5), np.float32),
+        (np.float16(2), np.float16(0.5), np.float16),
+        (np.longdouble(2), 0.5, np.longdouble),
+        (True, 0.5, np.float64),
+    ],
+    ids=repr,
+)
 def test_backward_of_scalars_is_a_numpy_scalar(variant, g, y, scalar_type):
     result = sigmoid_backward(g, y)
     assert type(result) is scalar_type
@@ -611,12 +700,16 @@ def test_backward_out_is_filled_and_returned(variant):
     assert_identical(out, sigmoid_backward(g, y))
 
 
-@pytest.mark.parametrize("bad, error, match", [
-    (np.full((10, 6), 7.0), ValueError, "shape"),
-    (np.full((6, 10), 7, np.int64), TypeError, re.escape("dtype('int64')")),
-    (np.full((6, 10), 7.0).tolist(), TypeError, "array"),
-    ("read-only", ValueError, "read-only"),
-], ids=["shape", "dtype", "list", "read-only"])
+@pytest.mark.parametrize(
+    "bad, error, match",
+    [
+        (np.full((10, 6), 7.0), ValueError, "shape"),
+        (np.full((6, 10), 7, np.int64), TypeError, re.escape("dtype('int64')")),
+        (np.full((6, 10), 7.0).tolist(), TypeError, "array"),
+        ("read-only", ValueError, "read-only"),
+    ],
+    ids=["shape", "dtype", "list", "read-only"],
+)
 def test_backward_bad_out_raises_and_writes_nothing(bad, error, match):
     if isinstance(bad, str):
         bad = np.full((6, 10), 7.0)
@@ -659,8 +752,29 @@ def test_backward_thread_count_does_not_change_any_bit(variant, dtype, wide_valu
 
 # --- floating-point state -------------------------------------------------------
 
-FP_EDGES = [0, -0.0, 1e-45, 5e-324, 1e38, -1e38, 1e308, -1e308, np.inf, -np.inf, np.nan,
-            88.7, -88.7, 103, -104, 745, -746, 1.0, 0.5, 1 - 2.0**-53, 1e-300]
+FP_EDGES = [
+    0,
+    -0.0,
+    1e-45,
+    5e-324,
+    1e38,
+    -1e38,
+    1e308,
+    -1e308,
+    np.inf,
+    -np.inf,
+    np.nan,
+    88.7,
+    -88.7,
+    103,
+    -104,
+    745,
+    -746,
+    1.0,
+    0.5,
+    1 - 2.0**-53,
+    1e-300,
+]
 
 FP_CALLS = {
     "sigmoid": sigmoid,
@@ -674,7 +788,7 @@ FP_CALLS = {
 
 
 def edge_array(dtype):
-    with np.errstate(all="ignore"):     # float16/float32 cannot hold some of them: inf or 0
+    with np.errstate(all="ignore"):  # float16/float32 cannot hold some of them: inf or 0
         return np.array(FP_EDGES).astype(dtype)
 
 
@@ -704,8 +818,12 @@ def _libm():
 
 # FE_INVALID | FE_DIVBYZERO | FE_OVERFLOW | FE_UNDERFLOW per machine (<fenv.h> values);
 # not FE_INEXACT, which almost any arithmetic, Python's own included, raises.
-FE_ERRORS = {"x86_64": 0x01 | 0x04 | 0x08 | 0x10, "AMD64": 0x01 | 0x04 | 0x08 | 0x10,
-             "aarch64": 0x01 | 0x02 | 0x04 | 0x08, "arm64": 0x01 | 0x02 | 0x04 | 0x08}
+FE_ERRORS = {
+    "x86_64": 0x01 | 0x04 | 0x08 | 0x10,
+    "AMD64": 0x01 | 0x04 | 0x08 | 0x10,
+    "aarch64": 0x01 | 0x02 | 0x04 | 0x08,
+    "arm64": 0x01 | 0x02 | 0x04 | 0x08,
+}
 
 
 @pytest.mark.parametrize("call", list(FP_CALLS))
@@ -717,7 +835,7 @@ def test_kernels_leave_no_floating_point_flag_raised(call, variant, dtype):
     if fe_errors is None:
         pytest.skip(f"FE_* values not known for {platform.machine()}")
     libm = _libm()
-    x = np.resize(edge_array(dtype), LARGE)      # large enough that OpenMP threads share it
+    x = np.resize(edge_array(dtype), LARGE)  # large enough that OpenMP threads share it
     libm.feclearexcept(fe_errors)
     FP_CALLS[call](x)
     assert libm.fetestexcept(fe_errors) == 0
@@ -741,26 +859,36 @@ def test_calls_leave_the_subnormal_mode_alone(call, variant, dtype):
 def test_import_leaves_the_subnormal_mode_alone(tmp_path):
     """A library linked with -ffast-math switches FTZ/DAZ on for the whole
     process when it is loaded; csigmoid's extensions must not."""
-    code = "\n".join(["import numpy as np", inspect.getsource(gradual_underflow),
-                      "before = gradual_underflow()", "import csigmoid",
-                      "print(before, gradual_underflow())"])
+    code = "\n".join(
+        [
+            "import numpy as np",
+            inspect.getsource(gradual_underflow),
+            "before = gradual_underflow()",
+            "import csigmoid",
+            "print(before, gradual_underflow())",
+        ]
+    )
     run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert run.stdout.split() == ["True", "True"], run.stderr
 
 
 # --- threads ----------------------------------------------------------------------
 
+
 def test_kernel_call_releases_the_gil():
     x = np.linspace(-50, 50, 20_000_000)
-    out = np.ones_like(x)          # touched now: no page faults while timed
+    out = np.ones_like(x)  # touched now: no page faults while timed
 
     def largest_pause_fraction():
         """Run sigmoid in a worker thread while this thread records timestamps
         in a loop of Python code; return the longest stretch of the call
         during which this thread recorded nothing, as a fraction of the call."""
         span = []
-        worker = threading.Thread(target=lambda: span.extend(
-            [time.perf_counter(), on_threads(1, sigmoid, x, out), time.perf_counter()]))
+        worker = threading.Thread(
+            target=lambda: span.extend(
+                [time.perf_counter(), on_threads(1, sigmoid, x, out), time.perf_counter()]
+            )
+        )
         samples = []
         worker.start()
         while worker.is_alive():

@@ -1,4 +1,5 @@
 """`python -m csigmoid bench` and the copy kernel it measures against."""
+
 import json
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import pytest
 
 import csigmoid
 from csigmoid import _api, _bench
+
 from layouts import KERNEL_DTYPES
 
 
@@ -42,15 +44,31 @@ def test_bench_runs_and_writes_its_figures(tmp_path):
     # a small run, from an empty folder so that only the installed package is imported
     figures = tmp_path / "bench.json"
     done = subprocess.run(
-        [sys.executable, "-m", "csigmoid", "bench", "--sizes", "1e2,3e3", "--rounds", "2",
-         "--peers", "numpy", "--json", str(figures)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "csigmoid",
+            "bench",
+            "--sizes",
+            "1e2,3e3",
+            "--rounds",
+            "2",
+            "--peers",
+            "numpy",
+            "--json",
+            str(figures),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     for operation in _bench.OPERATIONS:
         for dtype in ("float32", "float64"):
             assert f"{_bench.TITLES[operation]}: {dtype}" in done.stdout
     last = len(_bench.OPERATIONS) * 4
-    assert f"[{last}/{last}]" in done.stderr    # the progress line reached the last case
+    assert f"[{last}/{last}]" in done.stderr  # the progress line reached the last case
     saved = json.loads(figures.read_text())
     contenders = {(r["operation"], r["contender"]) for r in saved["results"]}
     for operation in _bench.OPERATIONS:
@@ -66,10 +84,20 @@ def test_bench_runs_and_writes_its_figures(tmp_path):
 def test_targets_are_judged_from_the_figures(capsys):
     # csigmoid twice as fast as torch at 1e6 meets "<= 0.75 x torch"; at 1e4 it misses 0.6 x
     results = [
-        {"operation": "sigmoid", "dtype": "float32", "size": size, "threads": 2,
-         "contender": name, "best_ns_per_element": value}
-        for size, name, value in [(10**6, "csigmoid", 1.0), (10**6, "torch", 2.0),
-                                  (10**4, "csigmoid", 1.0), (10**4, "torch", 1.25)]
+        {
+            "operation": "sigmoid",
+            "dtype": "float32",
+            "size": size,
+            "threads": 2,
+            "contender": name,
+            "best_ns_per_element": value,
+        }
+        for size, name, value in [
+            (10**6, "csigmoid", 1.0),
+            (10**6, "torch", 2.0),
+            (10**4, "csigmoid", 1.0),
+            (10**4, "torch", 1.25),
+        ]
     ]
     _bench.check_targets(results, 2)
     out = capsys.readouterr().out
@@ -77,8 +105,10 @@ def test_targets_are_judged_from_the_figures(capsys):
     assert "| sigmoid | float32 | 1e4 | 2 | <= 0.6 x torch | 0.80 | **not met** |" in out
 
 
-@pytest.mark.parametrize("argv", [["--sizes", "big"], ["--dtypes", "float16"],
-                                  ["--ops", "tanh"], ["--threads", "0"], ["--peers", "jax"]])
+@pytest.mark.parametrize(
+    "argv",
+    [["--sizes", "big"], ["--dtypes", "float16"], ["--ops", "tanh"], ["--threads", "0"], ["--peers", "jax"]],
+)
 def test_bench_rejects_bad_options(argv, capsys):
     with pytest.raises(SystemExit) as stop:
         _bench.main(argv)
@@ -87,10 +117,10 @@ def test_bench_rejects_bad_options(argv, capsys):
 
 
 def test_bench_plot_without_matplotlib_stops_before_timing(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "matplotlib", None)     # `import matplotlib` fails
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` fails
     with pytest.raises(SystemExit) as stop:
         _bench.main(["--plot", "bench.png", "--sizes", "100"])
     assert stop.value.code == 2
     captured = capsys.readouterr()
     assert 'python -m pip install "csigmoid[bench]"' in captured.err
-    assert "csigmoid" not in captured.out                    # nothing was timed
+    assert "csigmoid" not in captured.out  # nothing was timed

@@ -1,5 +1,7 @@
 """show_config (csigmoid/_config.py), and that what it describes is the
 installed package, the one these tests run against."""
+
+from importlib.metadata import version
 from pathlib import Path
 
 import csigmoid
@@ -19,3 +21,9 @@ def test_show_config_names_kernel_openmp_and_compiler(variant, capsys):
 def test_tests_run_against_the_installed_package_not_the_checkout():
     checkout_package = Path(__file__).resolve().parents[1] / "csigmoid"
     assert Path(csigmoid.__file__).resolve().parent != checkout_package.resolve()
+
+
+def test_version_is_the_one_in_the_package_metadata():
+    # csigmoid/__init__.py's __version__ is the only place the number is
+    # written; the build copies it into the metadata (pyproject.toml)
+    assert csigmoid.__version__ == version("csigmoid")

@@ -1,4 +1,5 @@
 """What the build and the machine offer (csigmoid/_cpu.pyx)."""
+
 import os
 
 import pytest

@@ -8,6 +8,7 @@ those modules it finds private functions too and Cython's generated
 __test__ copies: so each public function's docstring is parsed and run
 directly, and one with no examples fails.
 """
+
 import doctest
 import inspect
 import re
@@ -30,8 +31,11 @@ def sections(doc):
     """Section titles of a NumPy-style docstring, in order (a title line
     underlined with dashes of its length)."""
     doc = inspect.cleandoc(doc)
-    return [title for title, rule in re.findall(r"^(\w[\w ]*)\n(-+)$", doc, re.MULTILINE)
-            if len(rule) == len(title)]
+    return [
+        title
+        for title, rule in re.findall(r"^(\w[\w ]*)\n(-+)$", doc, re.MULTILINE)
+        if len(rule) == len(title)
+    ]
 
 
 def section_text(doc, title):
@@ -69,8 +73,7 @@ def test_every_parameter_is_documented(func):
 
 @pytest.mark.parametrize("func", PUBLIC, ids=function_id)
 def test_examples_run_as_doctests(func, variant):
-    test = doctest.DocTestParser().get_doctest(
-        func.__doc__, {}, f"csigmoid.{func.__name__}", None, 0)
+    test = doctest.DocTestParser().get_doctest(func.__doc__, {}, f"csigmoid.{func.__name__}", None, 0)
     assert len(test.examples) >= 2, "fewer than two examples: nothing shown beyond the import"
     report = []
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)

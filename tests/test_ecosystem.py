@@ -2,6 +2,7 @@
 type out: through their own __array_ufunc__, and for sigmoid_and_derivative over
 Dask through csigmoid._ecosystem; results bit-identical to csigmoid on the NumPy
 values inside."""
+
 import subprocess
 import sys
 
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 
 import csigmoid
+
 from layouts import FUNCTIONS, assert_identical
 
 # the functions of one array to one array (sigmoid_and_derivative is tested on its own)
@@ -21,7 +23,7 @@ def sample(shape, dtype, seed=0):
     rng = np.random.default_rng(seed)
     size = int(np.prod(shape))
     values = rng.uniform(-30, 30, size)
-    in_unit_interval = rng.random(size) < 0.3                       # logit's domain
+    in_unit_interval = rng.random(size) < 0.3  # logit's domain
     values[in_unit_interval] = rng.uniform(0, 1, in_unit_interval.sum())
     values[:6] = [0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324][:size]
     with np.errstate(all="ignore"):
@@ -29,12 +31,13 @@ def sample(shape, dtype, seed=0):
 
 
 def test_the_libraries_are_not_imported_by_csigmoid():
-    code = ("import sys, numpy as np, csigmoid\n"
-            "csigmoid.sigmoid(0.5); csigmoid.sigmoid([1.0, 2.0]); csigmoid.sigmoid(np.ones(3))\n"
-            "csigmoid.sigmoid_backward(1.0, [0.5])\n"
-            "print(sorted(m for m in ('dask', 'dask.array', 'xarray', 'pandas') if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True,
-                            check=True)
+    code = (
+        "import sys, numpy as np, csigmoid\n"
+        "csigmoid.sigmoid(0.5); csigmoid.sigmoid([1.0, 2.0]); csigmoid.sigmoid(np.ones(3))\n"
+        "csigmoid.sigmoid_backward(1.0, [0.5])\n"
+        "print(sorted(m for m in ('dask', 'dask.array', 'xarray', 'pandas') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 
 
@@ -55,9 +58,12 @@ class ChunkCounter:
             location = block_info[None]["array-location"]
             return values[tuple(slice(start, stop) for start, stop in location)]
 
-        self.array = da.map_blocks(load, da.zeros(values.shape, dtype=values.dtype, chunks=chunks),
-                                   dtype=values.dtype, meta=np.empty((0,) * values.ndim,
-                                                                     values.dtype))
+        self.array = da.map_blocks(
+            load,
+            da.zeros(values.shape, dtype=values.dtype, chunks=chunks),
+            dtype=values.dtype,
+            meta=np.empty((0,) * values.ndim, values.dtype),
+        )
 
 
 def assert_lazy_like(result, source, expected):
@@ -89,8 +95,9 @@ def test_dask_sigmoid_and_derivative_is_two_lazy_arrays_from_one_pass(dtype):
     assert counter.calls == 0
     expected_y, expected_dy = csigmoid.sigmoid_and_derivative(values)
     import dask
+
     computed_y, computed_dy = dask.compute(y, dy)
-    assert counter.calls == counter.array.npartitions    # each chunk read once for both
+    assert counter.calls == counter.array.npartitions  # each chunk read once for both
     assert_identical(computed_y, expected_y)
     assert_identical(computed_dy, expected_dy)
     assert_lazy_like(y, counter.array, expected_y)
@@ -102,8 +109,10 @@ def test_dask_sigmoid_and_derivative_is_two_lazy_arrays_from_one_pass(dtype):
 def test_dask_sigmoid_backward_broadcasts_like_numpy(grad_shape, y_shape, which):
     grad, y = sample(grad_shape, np.float64, 1), sample(y_shape, np.float32, 2)
     expected = csigmoid.sigmoid_backward(grad, y)
-    args = [da.from_array(grad, chunks=3) if which in ("grad", "both") else grad,
-            da.from_array(y, chunks=4) if which in ("y", "both") else y]
+    args = [
+        da.from_array(grad, chunks=3) if which in ("grad", "both") else grad,
+        da.from_array(y, chunks=4) if which in ("y", "both") else y,
+    ]
     result = csigmoid.sigmoid_backward(*args)
     assert isinstance(result, da.Array) and result.dtype == expected.dtype
     assert_identical(result.compute(), expected)
@@ -150,6 +159,7 @@ def nanny_environment(monkeypatch):
     of the test session and override the next cluster's settings: start each test
     without them and put the originals back afterwards."""
     import dask
+
     pytest.importorskip("distributed")
     for variable in dask.config.get("distributed.nanny.pre-spawn-environ"):
         monkeypatch.delenv(variable, raising=False)
@@ -162,9 +172,12 @@ def test_distributed_local_cluster_matches_one_process_bit_for_bit():
     distributed = pytest.importorskip("distributed")
     values = sample((1_200_000,), np.float64, seed=3)
     expected_y, expected_dy = csigmoid.sigmoid_and_derivative(values)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         x = da.from_array(values, chunks=50_000)
         y = csigmoid.sigmoid(x)
         pair = csigmoid.sigmoid_and_derivative(x.astype(np.float32))
@@ -183,10 +196,14 @@ def test_distributed_nanny_setting_gives_each_task_openmp_threads():
     """The README's way to let csigmoid use OpenMP threads inside workers."""
     distributed = pytest.importorskip("distributed")
     import dask
-    with dask.config.set({"distributed.nanny.pre-spawn-environ.OMP_NUM_THREADS": 3}), \
-            distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                     dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+
+    with (
+        dask.config.set({"distributed.nanny.pre-spawn-environ.OMP_NUM_THREADS": 3}),
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         threads = client.run(lambda: __import__("csigmoid")._cpu.max_threads())
     assert list(threads.values()) == [3 if csigmoid._cpu.openmp_version() else 1]
 
@@ -198,10 +215,15 @@ xr = pytest.importorskip("xarray")
 
 def data_array(shape=(4, 5), dtype=np.float64):
     return xr.DataArray(
-        sample(shape, dtype), dims=("time", "site"),
-        coords={"time": np.arange(shape[0]), "site": [f"s{i}" for i in range(shape[1])],
-                "elevation": ("site", np.linspace(0, 1, shape[1]))},
-        name="score", attrs={"units": "1", "source": "test"},
+        sample(shape, dtype),
+        dims=("time", "site"),
+        coords={
+            "time": np.arange(shape[0]),
+            "site": [f"s{i}" for i in range(shape[1])],
+            "elevation": ("site", np.linspace(0, 1, shape[1])),
+        },
+        name="score",
+        attrs={"units": "1", "source": "test"},
     )
 
 
@@ -244,8 +266,9 @@ def test_xarray_sigmoid_and_derivative_gives_two_data_arrays():
 
 
 def test_xarray_dataset_is_applied_to_its_data_variables():
-    dataset = xr.Dataset({"a": data_array(), "b": ("site", np.linspace(-1, 1, 5, dtype=np.float32))},
-                         attrs={"title": "t"})
+    dataset = xr.Dataset(
+        {"a": data_array(), "b": ("site", np.linspace(-1, 1, 5, dtype=np.float32))}, attrs={"title": "t"}
+    )
     result = csigmoid.log_sigmoid(dataset)
     assert isinstance(result, xr.Dataset)
     assert result.attrs == dataset.attrs and list(result.data_vars) == ["a", "b"]
@@ -288,13 +311,15 @@ def test_pandas_series_keeps_index_name_attrs(name, dtype):
     assert_identical(result.to_numpy(), UNARY[name](source.to_numpy()))
 
 
-@pytest.mark.parametrize("columns", [{"a": np.float64, "b": np.float64},
-                                     {"a": np.float32, "b": np.float64, "c": np.int64}])
+@pytest.mark.parametrize(
+    "columns", [{"a": np.float64, "b": np.float64}, {"a": np.float32, "b": np.float64, "c": np.int64}]
+)
 def test_pandas_data_frame_keeps_index_columns_and_column_dtypes(columns):
     index = pd.Index([10, 20, 30, 40, 50, 60], name="row")
-    frame = pd.DataFrame({name: sample((6,), dtype, seed) for seed, (name, dtype)
-                          in enumerate(columns.items())}, index=index)
-    for name, function in UNARY.items():
+    frame = pd.DataFrame(
+        {name: sample((6,), dtype, seed) for seed, (name, dtype) in enumerate(columns.items())}, index=index
+    )
+    for function in UNARY.values():
         result = function(frame)
         assert isinstance(result, pd.DataFrame)
         assert result.index.equals(index) and result.columns.equals(frame.columns)
@@ -336,7 +361,7 @@ def test_pandas_sigmoid_backward_aligns_labels_like_pandas_arithmetic():
     with_array = csigmoid.sigmoid_backward(grad, np.array([0.5, 0.25, 0.75]))
     assert with_array.index.equals(grad.index)
     frame = pd.DataFrame({"u": [1.0, 2.0], "v": [3.0, 4.0]})
-    result = csigmoid.sigmoid_backward(frame, np.array([0.5, 0.25]))     # per column, like NumPy
+    result = csigmoid.sigmoid_backward(frame, np.array([0.5, 0.25]))  # per column, like NumPy
     assert_identical(result.to_numpy(), csigmoid.sigmoid_backward(frame.to_numpy(), [0.5, 0.25]))
 
 

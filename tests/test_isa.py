@@ -1,5 +1,6 @@
 """Instruction-set selection (csigmoid/_isa.py): which kernel variants exist
 here, switching between them, and the CSIGMOID_SIMD environment variable."""
+
 import os
 import subprocess
 import sys
@@ -66,22 +67,26 @@ def import_with_simd(value, cwd):
     env.pop("CSIGMOID_SIMD", None)
     if value is not None:
         env["CSIGMOID_SIMD"] = value
-    done = subprocess.run([sys.executable, "-c", PROBE], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()
 
 
-@pytest.mark.parametrize("value, expected", [
-    (None, best_at_most("avx512")),
-    ("baseline", "baseline"),
-    ("avx2", best_at_most("avx2")),
-    ("avx512", best_at_most("avx512")),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (None, best_at_most("avx512")),
+        ("baseline", "baseline"),
+        ("avx2", best_at_most("avx2")),
+        ("avx512", best_at_most("avx512")),
+    ],
+)
 def test_csigmoid_simd_caps_the_variant(tmp_path, value, expected):
     lines = import_with_simd(value, tmp_path)
     assert lines[:2] == [expected, "0.5"]
-    assert lines[2:] == []              # no warning
+    assert lines[2:] == []  # no warning
 
 
 def test_unknown_csigmoid_simd_warns_and_is_ignored(tmp_path):

@@ -1,4 +1,5 @@
 """`python -m csigmoid`, the main job: runs, passes its self-check, prints its table."""
+
 import subprocess
 import sys
 
@@ -8,8 +9,9 @@ from csigmoid._reference import STORED
 
 def test_main_job_runs_and_passes_its_self_check(tmp_path):
     # run from an empty folder, so that only the installed package can be imported
-    done = subprocess.run([sys.executable, "-m", "csigmoid"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "csigmoid"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "kernel in use" in out
@@ -32,4 +34,3 @@ def test_self_check_fails_when_a_value_is_wrong(monkeypatch, capsys):
 def test_main_job_rejects_arguments(capsys):
     assert main_job.main(["--bogus"]) == 2
     assert "usage" in capsys.readouterr().err
-

@@ -2,6 +2,7 @@
 alike), reference counts of inputs and outputs unchanged, and arrays of more
 than 2**31 elements computed right (64-bit indices in the kernels and in the
 thread split)."""
+
 import gc
 import sys
 import tracemalloc
@@ -12,21 +13,29 @@ import pytest
 
 import csigmoid
 from csigmoid import sigmoid, sigmoid_and_derivative, sigmoid_backward, sigmoid_derivative
+
 from layouts import assert_identical
 
 CALLS = 100_000
-SMALL = 61                  # the kernels' vector loop and its scalar tail, one thread
-LARGE = 2 * 32768 + 1        # split between two OpenMP threads
+SMALL = 61  # the kernels' vector loop and its scalar tail, one thread
+LARGE = 2 * 32768 + 1  # split between two OpenMP threads
 
 
 def arguments(n):
     """Fresh inputs and outputs for calls on n elements."""
     x = np.linspace(-30, 30, n)
     return {
-        "x": x, "x32": x.astype(np.float32), "x16": x.astype(np.float16),
-        "xld": x.astype(np.longdouble), "strided": np.repeat(x, 2)[::2],
-        "y": sigmoid(x), "out": np.empty(n), "out1": np.empty(n), "out16": np.empty(n, np.float16),
-        "wrong_shape": np.empty(n + 1), "read_only": np.zeros(n),
+        "x": x,
+        "x32": x.astype(np.float32),
+        "x16": x.astype(np.float16),
+        "xld": x.astype(np.longdouble),
+        "strided": np.repeat(x, 2)[::2],
+        "y": sigmoid(x),
+        "out": np.empty(n),
+        "out1": np.empty(n),
+        "out16": np.empty(n, np.float16),
+        "wrong_shape": np.empty(n + 1),
+        "read_only": np.zeros(n),
         "integers": (x * 100).astype(np.int64),
     }
 
@@ -152,8 +161,14 @@ def test_reference_counts_unchanged(case, size):
 @pytest.mark.parametrize("size", [SMALL, LARGE])
 def test_results_are_freed_when_the_caller_drops_them(size):
     x = np.linspace(-1, 1, size)
-    results = [sigmoid(x), sigmoid_derivative(x), *sigmoid_and_derivative(x),
-               sigmoid_backward(x, x), sigmoid(x.astype(np.float16)), sigmoid(x[::2])]
+    results = [
+        sigmoid(x),
+        sigmoid_derivative(x),
+        *sigmoid_and_derivative(x),
+        sigmoid_backward(x, x),
+        sigmoid(x.astype(np.float16)),
+        sigmoid(x[::2]),
+    ]
     references = [weakref.ref(r) for r in results]
     del results
     assert [r() for r in references] == [None] * len(references)
@@ -161,8 +176,8 @@ def test_results_are_freed_when_the_caller_drops_them(size):
 
 # --- more than 2**31 elements ------------------------------------------------------
 
-HUGE = 2**31 + 4099            # past the int32 range, an odd tail
-PERIOD = 4099                  # odd: x[i] and x[i - 2**31] hold different values
+HUGE = 2**31 + 4099  # past the int32 range, an odd tail
+PERIOD = 4099  # odd: x[i] and x[i - 2**31] hold different values
 
 
 def available_memory():
@@ -182,19 +197,21 @@ def test_more_than_2_to_the_31_elements():
     needed = HUGE * 4 + 2**30
     available = available_memory()
     if available is None or available < needed:
-        pytest.skip(f"needs {needed / 2**30:.1f} GiB of available memory (MemAvailable), "
-                    f"this machine has {'?' if available is None else f'{available / 2**30:.1f}'} GiB")
+        pytest.skip(
+            f"needs {needed / 2**30:.1f} GiB of available memory (MemAvailable), "
+            f"this machine has {'?' if available is None else f'{available / 2**30:.1f}'} GiB"
+        )
     pattern = np.linspace(-20, 20, PERIOD, dtype=np.float32)
     expected = sigmoid_derivative(sigmoid(pattern))
     x = np.empty(HUGE, np.float32)
     rows = HUGE // PERIOD
     x[: rows * PERIOD].reshape(rows, PERIOD)[...] = pattern
-    x[rows * PERIOD:] = pattern[: HUGE - rows * PERIOD]
+    x[rows * PERIOD :] = pattern[: HUGE - rows * PERIOD]
     sigmoid(x, out=x)
     with csigmoid.threads(1):
         sigmoid_derivative(x, out=x)
-    block = 1 << 14            # rows per comparison: 256 MB of float32
+    block = 1 << 14  # rows per comparison: 256 MB of float32
     for first in range(0, rows, block):
-        part = x[first * PERIOD: min(first + block, rows) * PERIOD].reshape(-1, PERIOD)
+        part = x[first * PERIOD : min(first + block, rows) * PERIOD].reshape(-1, PERIOD)
         assert (part == expected).all(), f"wrong values in rows {first} .. {first + block}"
-    assert_identical(x[rows * PERIOD:], expected[: HUGE - rows * PERIOD])
+    assert_identical(x[rows * PERIOD :], expected[: HUGE - rows * PERIOD])

@@ -1,4 +1,5 @@
 """`python -m csigmoid plot`: the vanishing-gradient bound, the figure, the command."""
+
 import subprocess
 import sys
 
@@ -8,6 +9,7 @@ import pytest
 import csigmoid
 from csigmoid import _plot
 from csigmoid._reference import ulp_error
+
 from layouts import KERNEL_DTYPES, dtype_id
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -22,13 +24,15 @@ def sigma_prime_root(threshold):
         return "0"
     with mpmath.workdps(60):
         log_g = mpmath.log(mpmath.mpf(threshold))
-        root = mpmath.findroot(lambda x: -x - 2 * mpmath.log1p(mpmath.exp(-x)) - log_g,
-                               max(-float(log_g), 0.1))
+        root = mpmath.findroot(
+            lambda x: -x - 2 * mpmath.log1p(mpmath.exp(-x)) - log_g, max(-float(log_g), 0.1)
+        )
         return mpmath.nstr(root, 40)
 
 
-@pytest.mark.parametrize("threshold", [0.25, 0.2499, 0.2, 0.1, _plot.VANISHING_GRADIENT,
-                                       1e-3, 1e-6, 1e-12, 1e-300])
+@pytest.mark.parametrize(
+    "threshold", [0.25, 0.2499, 0.2, 0.1, _plot.VANISHING_GRADIENT, 1e-3, 1e-6, 1e-12, 1e-300]
+)
 def test_vanishing_gradient_bound_is_the_root_within_one_ulp(threshold):
     x0 = _plot.vanishing_gradient_bound(threshold)
     assert ulp_error(x0, sigma_prime_root(threshold), np.float64) <= 1.0
@@ -100,8 +104,7 @@ def test_figure_shades_exactly_beyond_the_bound():
 
 def run_plot(cwd, *args, code=None):
     command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "csigmoid"]
-    return subprocess.run([*command, "plot", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run([*command, "plot", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 def assert_is_the_figure(path):
@@ -137,8 +140,10 @@ def test_plot_command_writes_sigmoid_png_in_the_current_directory_by_default(tmp
 
 def test_plot_command_without_matplotlib_says_how_to_install_it(tmp_path):
     # None in sys.modules makes `import matplotlib` raise ImportError, as if absent
-    blocked = ("import runpy, sys; sys.modules['matplotlib'] = None; "
-               "sys.argv[0] = 'csigmoid'; runpy.run_module('csigmoid', run_name='__main__')")
+    blocked = (
+        "import runpy, sys; sys.modules['matplotlib'] = None; "
+        "sys.argv[0] = 'csigmoid'; runpy.run_module('csigmoid', run_name='__main__')"
+    )
     done = run_plot(tmp_path, "figure.png", code=blocked)
     assert done.returncode == 1
     assert _plot.INSTALL_HINT in done.stderr
@@ -146,12 +151,15 @@ def test_plot_command_without_matplotlib_says_how_to_install_it(tmp_path):
     assert not (tmp_path / "figure.png").exists()
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["a.png", "b.png"], "unrecognized arguments: b.png"),
-    (["figure.svg"], "must end in .png"),
-    (["figure"], "must end in .png"),
-    (["--dpi", "300"], "unrecognized arguments"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["a.png", "b.png"], "unrecognized arguments: b.png"),
+        (["figure.svg"], "must end in .png"),
+        (["figure"], "must end in .png"),
+        (["--dpi", "300"], "unrecognized arguments"),
+    ],
+)
 def test_plot_command_rejects_bad_arguments(argv, message, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as stop:

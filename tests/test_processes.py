@@ -3,6 +3,7 @@ with and without a parallel region in the parent before the children start
 (csigmoid/_fork.h).  Each scenario runs in a fresh interpreter
 (tests/process_scenarios.py), so that whether the parent has started OpenMP's
 threads is decided by the scenario, not by the tests that ran before."""
+
 import json
 import multiprocessing
 import os
@@ -29,8 +30,12 @@ def test_children_finish_with_correct_results(start, when):
     if not available(start):
         pytest.skip(f"{start} is not available on this platform")
     try:
-        run = subprocess.run([sys.executable, str(SCENARIOS), start, when], capture_output=True,
-                             text=True, timeout=3 * process_scenarios.TIMEOUT)
+        run = subprocess.run(
+            [sys.executable, str(SCENARIOS), start, when],
+            capture_output=True,
+            text=True,
+            timeout=3 * process_scenarios.TIMEOUT,
+        )
     except subprocess.TimeoutExpired as timeout:
         pytest.fail(f"the parent process hung (output so far: {timeout.stdout!r})")
     assert run.returncode != 2, f"a child process hung: {run.stdout}{run.stderr}"
@@ -38,7 +43,7 @@ def test_children_finish_with_correct_results(start, when):
     report = json.loads(run.stdout.splitlines()[-1])
     new_threads = [child[2] for child in report["children"]]
     if None in new_threads or report["max_threads"] < 2:
-        return                       # thread counts not observable, or nothing to start
+        return  # thread counts not observable, or nothing to start
     if start in ("os.fork", "fork") and when == "before":
         # libgomp's pool did not survive the fork: the child must not try to use it
         assert new_threads == [0] * len(new_threads)

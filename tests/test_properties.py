@@ -3,6 +3,7 @@ every shape from 0-d to empty, values with and without NaN, infinities and
 subnormals, for every kernel variant; each element against 60-digit mpmath
 within the documented bounds, the fused function bit-identical to the
 separate ones, the result in the input's shape and native dtype."""
+
 import itertools
 
 import numpy as np
@@ -10,11 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from test_accuracy import BOUNDS, exact, longdouble_ulp_error
 
 from csigmoid import sigmoid, sigmoid_and_derivative, sigmoid_derivative
 from csigmoid._reference import sigmoid_derivative_mp, sigmoid_mp, ulp_error
+
 from layouts import assert_identical
-from test_accuracy import BOUNDS, exact, longdouble_ulp_error
 
 mpmath = pytest.importorskip("mpmath")
 
@@ -40,8 +42,9 @@ NEGLIGIBLE = mpmath.mpf(2) ** -20000
 def float_arrays(draw, allow_nan, allow_infinity, allow_subnormal):
     dtype = draw(hnp.floating_dtypes(sizes=SIZES))
     shape = draw(hnp.array_shapes(min_dims=0, min_side=0, max_dims=3, max_side=6))
-    elements = hnp.from_dtype(dtype, allow_nan=allow_nan, allow_infinity=allow_infinity,
-                              allow_subnormal=allow_subnormal)
+    elements = hnp.from_dtype(
+        dtype, allow_nan=allow_nan, allow_infinity=allow_infinity, allow_subnormal=allow_subnormal
+    )
     return draw(hnp.arrays(dtype, shape, elements=elements))
 
 
@@ -71,11 +74,15 @@ def check_against_mpmath(x, y, dy):
         assert slope_error <= slope_bound, f"sigmoid_derivative({xi!r}) = {dyi!r}: {slope_error} ulp"
 
 
-@pytest.mark.parametrize("allow_nan, allow_infinity, allow_subnormal", VALUE_KINDS,
-                         ids=lambda v: "yes" if v else "no")
+@pytest.mark.parametrize(
+    "allow_nan, allow_infinity, allow_subnormal", VALUE_KINDS, ids=lambda v: "yes" if v else "no"
+)
 def test_every_dtype_shape_and_value(variant, allow_nan, allow_infinity, allow_subnormal):
-    @settings(max_examples=60, deadline=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @settings(
+        max_examples=60,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     @given(float_arrays(allow_nan, allow_infinity, allow_subnormal))
     def check(x):
         before = x.copy()

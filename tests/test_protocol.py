@@ -3,6 +3,7 @@ every ufunc keyword, ndarray subclasses (masked arrays, np.matrix), duck arrays
 implementing __array_ufunc__, ufunc methods and pickling work as they do for
 NumPy's own ufuncs.  sigmoid_and_derivative is a thin wrapper around its
 ufunc: it must behave exactly as the ufunc does."""
+
 import pickle
 
 import numpy as np
@@ -10,10 +11,17 @@ import pytest
 
 import csigmoid
 from csigmoid import sigmoid, sigmoid_and_derivative, sigmoid_backward, sigmoid_derivative
+
 from layouts import FUNCTIONS, assert_identical, function_id, sample_values
 
-UFUNCS = (csigmoid.sigmoid, csigmoid.sigmoid_derivative, csigmoid.logit, csigmoid.log_sigmoid,
-          csigmoid.sigmoid_backward, csigmoid.sigmoid_and_derivative.ufunc)
+UFUNCS = (
+    csigmoid.sigmoid,
+    csigmoid.sigmoid_derivative,
+    csigmoid.logit,
+    csigmoid.log_sigmoid,
+    csigmoid.sigmoid_backward,
+    csigmoid.sigmoid_and_derivative.ufunc,
+)
 unary = pytest.mark.parametrize("func", FUNCTIONS, ids=function_id)
 
 
@@ -48,6 +56,7 @@ def test_the_wrapper_holds_its_ufunc_and_says_what_it_is():
 
 # --- keywords -------------------------------------------------------------------------
 
+
 @unary
 def test_where_computes_only_where_true_and_leaves_out_alone(func, variant):
     x = sample_values(np.float64)
@@ -60,14 +69,20 @@ def test_where_computes_only_where_true_and_leaves_out_alone(func, variant):
 
 
 @unary
-@pytest.mark.parametrize("choose", [
-    {"dtype": np.float32}, {"signature": ("f", "f")}, {"signature": "f->f"},
-], ids=str)
+@pytest.mark.parametrize(
+    "choose",
+    [
+        {"dtype": np.float32},
+        {"signature": ("f", "f")},
+        {"signature": "f->f"},
+    ],
+    ids=str,
+)
 def test_dtype_and_signature_choose_the_loop(func, variant, choose):
     x = sample_values(np.float64)
     if func is sigmoid_and_derivative and "signature" in choose:
         choose = {"signature": ("f", "f", "f")}
-    with np.errstate(over="ignore"):          # float64 beyond float32's range: inf, on purpose
+    with np.errstate(over="ignore"):  # float64 beyond float32's range: inf, on purpose
         expected = func(x.astype(np.float32))
         assert_same_results(func(x, **choose), expected)
 
@@ -88,7 +103,7 @@ def test_casting_no_refuses_a_cast_naming_the_function(func):
 def test_casting_unsafe_writes_into_an_integer_out(func, variant):
     x = np.array([-3.0, 0.0, 3.0])
     outs = tuple(np.zeros(3, np.int64) for _ in outputs(func(x)))
-    with np.errstate(invalid="ignore"):                   # logit(-3) is NaN: cast as NumPy does
+    with np.errstate(invalid="ignore"):  # logit(-3) is NaN: cast as NumPy does
         result = func(x, out=outs if len(outs) == 2 else outs[0], casting="unsafe")
         expected = tuple(r.astype(np.int64) for r in outputs(func(x)))
     for r, e in zip(outputs(result), expected):
@@ -118,6 +133,7 @@ def test_a_scalar_broadcasts_into_out():
 
 
 # --- subclasses -------------------------------------------------------------------------
+
 
 @unary
 def test_masked_array_keeps_its_mask(func, variant):
@@ -178,6 +194,7 @@ def test_a_duck_array_as_either_backward_input():
 
 # --- methods and pickling ---------------------------------------------------------
 
+
 def test_ufunc_at_applies_in_place_at_the_indices(variant):
     a = np.array([0.0, 1.0, 2.0, 3.0])
     sigmoid.at(a, [0, 2])
@@ -226,8 +243,7 @@ def test_the_wrapper_gives_what_its_ufunc_gives(case, dtype, size, variant):
 
 def test_the_wrapper_raises_what_its_ufunc_raises():
     x = np.zeros(4)
-    for kwargs in ({"out": (x,)}, {"out": np.zeros(4)}, {"out": None}, {"dtype": np.int64},
-                   {"threads": 2}):
+    for kwargs in ({"out": (x,)}, {"out": np.zeros(4)}, {"out": None}, {"dtype": np.int64}, {"threads": 2}):
         with pytest.raises((TypeError, ValueError)) as raised:
             sigmoid_and_derivative(x, **kwargs)
         with pytest.raises(raised.type):

@@ -1,6 +1,7 @@
 """The exact references (csigmoid/_reference.py): the stored table that
 `python -m csigmoid` checks the kernels against, the ulp measure, and the
 mpmath definitions the accuracy tests use."""
+
 from fractions import Fraction
 
 import numpy as np
@@ -59,8 +60,13 @@ def test_mp_definitions_at_special_points():
 
 @pytest.mark.parametrize("dtype", [F16, F32, F64], ids=str)
 def test_ulp_error_of_the_exact_value_is_zero(dtype):
-    for value in (dtype.type(0.1), dtype.type(-3.5), np.finfo(dtype).smallest_subnormal,
-                  np.finfo(dtype).max, dtype.type(0)):
+    for value in (
+        dtype.type(0.1),
+        dtype.type(-3.5),
+        np.finfo(dtype).smallest_subnormal,
+        np.finfo(dtype).max,
+        dtype.type(0),
+    ):
         assert ulp_error(value, Fraction(float(value)), dtype) == 0
 
 
@@ -95,4 +101,5 @@ def test_ulp_error_reads_decimal_strings_exactly():
     # 0.1 as a double is 0.1000000000000000055511151231257827...; its ulp is 2**-56
     assert ulp_error(0.1, "0.1", F64) == pytest.approx(float(Fraction("5.5511151231257827e-18") * 2**56))
     assert ulp_error(0.5, "0.5000000000000000000000000000000000000001", F64) == pytest.approx(
-        float(Fraction(10) ** -40 * 2**53))
+        float(Fraction(10) ** -40 * 2**53)
+    )

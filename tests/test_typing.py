@@ -2,6 +2,7 @@
 as a type checker sees it in the installed package: `mypy --strict` on
 tests/typing_usage.py (every overload, asserted statically and at run time)
 and on the worked examples in examples/."""
+
 import ast
 import importlib.util
 import os
@@ -37,10 +38,24 @@ def mypy_strict(files, cache, *options):
     folder.mkdir(exist_ok=True)
     env = {key: value for key, value in os.environ.items() if key != "MYPYPATH"}
     return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--config-file", str(CONFIG),
-         "--cache-dir", str(cache),
-         "--no-color-output", *options, *map(str, files)],
-        cwd=folder, env=env, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--config-file",
+            str(CONFIG),
+            "--cache-dir",
+            str(cache),
+            "--no-color-output",
+            *options,
+            *map(str, files),
+        ],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -63,7 +78,7 @@ def test_a_wrong_type_claim_fails_and_the_installed_stubs_are_what_is_read(mypy_
     and an assert_type the stubs contradict is an error."""
     wrong = tmp_path / "wrong_claim.py"
     wrong.write_text(
-        "from typing_extensions import assert_type\n"   # typing's is 3.11+; mypy brings this
+        "from typing_extensions import assert_type\n"  # typing's is 3.11+; mypy brings this
         "import numpy as np\n"
         "import csigmoid\n"
         "assert_type(csigmoid.sigmoid(np.float32(1.0)), np.float64)\n"
@@ -89,8 +104,7 @@ def top_level_imports(path):
     return sorted(names)
 
 
-@pytest.mark.parametrize("example", EXAMPLES or [None],
-                         ids=lambda path: path.name if path else "no-examples")
+@pytest.mark.parametrize("example", EXAMPLES or [None], ids=lambda path: path.name if path else "no-examples")
 def test_examples_pass_mypy_strict(example, mypy_cache):
     if example is None:
         pytest.skip("the checkout has no examples/*.py")

@@ -8,6 +8,7 @@ Calls the stubs must reject carry `# type: ignore[...]`: mypy --strict
 (--warn-unused-ignores) reports an ignore comment that nothing needed, and at
 run time each of those calls must raise TypeError.
 """
+
 import io
 import sys
 from collections.abc import Callable
@@ -20,7 +21,7 @@ import csigmoid
 
 if sys.version_info >= (3, 11):
     from typing import assert_type
-else:                                   # mypy depends on typing_extensions
+else:  # mypy depends on typing_extensions
     from typing_extensions import assert_type
 
 
@@ -124,21 +125,22 @@ y_s, dy_s = assert_type(csigmoid.sigmoid_and_derivative(f16), tuple[np.float16, 
 assert is_scalar(y_s, np.float16) and is_scalar(dy_s, np.float16)
 y_i, dy_i = assert_type(csigmoid.sigmoid_and_derivative(i8), tuple[np.float64, np.float64])
 assert is_scalar(y_i, np.float64) and is_scalar(dy_i, np.float64)
-y_a, dy_a = assert_type(csigmoid.sigmoid_and_derivative(a32),
-                        tuple[NDArray[np.float32], NDArray[np.float32]])
+y_a, dy_a = assert_type(csigmoid.sigmoid_and_derivative(a32), tuple[NDArray[np.float32], NDArray[np.float32]])
 assert is_array(y_a, np.float32) and is_array(dy_a, np.float32)
-y_l, dy_l = assert_type(csigmoid.sigmoid_and_derivative([1, 2]),
-                        tuple[NDArray[np.float64], NDArray[np.float64]])
+y_l, dy_l = assert_type(
+    csigmoid.sigmoid_and_derivative([1, 2]), tuple[NDArray[np.float64], NDArray[np.float64]]
+)
 assert is_array(y_l, np.float64) and is_array(dy_l, np.float64)
 dy_out32: NDArray[np.float32] = np.empty(3, np.float32)
-y_o, dy_o = assert_type(csigmoid.sigmoid_and_derivative(a32, out=(out32, dy_out32)),
-                        tuple[NDArray[np.float32], NDArray[np.float32]])
+y_o, dy_o = assert_type(
+    csigmoid.sigmoid_and_derivative(a32, out=(out32, dy_out32)),
+    tuple[NDArray[np.float32], NDArray[np.float32]],
+)
 assert y_o is out32 and dy_o is dy_out32
 y_any, dy_any = assert_type(csigmoid.sigmoid_and_derivative([f32]), tuple[Any, Any])
 assert is_array(y_any, np.float32) and is_array(dy_any, np.float32)
 # `out` is a tuple of two arrays, never one array
-assert raises_type_error(
-    lambda: csigmoid.sigmoid_and_derivative(a32, out=out32))  # type: ignore[call-overload]
+assert raises_type_error(lambda: csigmoid.sigmoid_and_derivative(a32, out=out32))  # type: ignore[call-overload]
 # the wrapper holds its ufunc, typed the same way
 y_u, dy_u = assert_type(csigmoid.sigmoid_and_derivative.ufunc(f64), tuple[np.float64, np.float64])
 assert is_scalar(y_u, np.float64) and is_scalar(dy_u, np.float64)
@@ -149,23 +151,26 @@ assert is_scalar(assert_type(csigmoid.sigmoid_backward(1.0, 0.5), np.float64), n
 assert is_scalar(assert_type(csigmoid.sigmoid_backward(f32, f32), np.float32), np.float32)
 assert is_array(assert_type(csigmoid.sigmoid_backward(a32, a32), NDArray[np.float32]), np.float32)
 assert is_array(assert_type(csigmoid.sigmoid_backward(a16, f16), NDArray[np.float16]), np.float16)
-assert is_array(assert_type(csigmoid.sigmoid_backward(ld, ald), NDArray[np.longdouble]),
-                np.longdouble)
-assert is_array(assert_type(csigmoid.sigmoid_backward(ai32, abool), NDArray[np.float64]),
-                np.float64)
-assert is_array(assert_type(csigmoid.sigmoid_backward([1.0], [0.5]), NDArray[np.float64]),
-                np.float64)
+assert is_array(assert_type(csigmoid.sigmoid_backward(ld, ald), NDArray[np.longdouble]), np.longdouble)
+assert is_array(assert_type(csigmoid.sigmoid_backward(ai32, abool), NDArray[np.float64]), np.float64)
+assert is_array(assert_type(csigmoid.sigmoid_backward([1.0], [0.5]), NDArray[np.float64]), np.float64)
 assert assert_type(csigmoid.sigmoid_backward(a32, a32, out32), NDArray[np.float32]) is out32
 # a Python float does not widen an array's type (NEP 50)
 assert is_array(assert_type(csigmoid.sigmoid_backward(a32, 0.5), NDArray[np.float32]), np.float32)
-assert is_array(assert_type(csigmoid.sigmoid_backward(a32, a64, dtype=np.float32), Any),
-                np.float32)
+assert is_array(assert_type(csigmoid.sigmoid_backward(a32, a64, dtype=np.float32), Any), np.float32)
 assert raises_type_error(lambda: csigmoid.sigmoid_backward(a32))  # type: ignore[call-overload]
 
 # The functions are NumPy ufuncs.
-assert all(isinstance(f, np.ufunc) for f in (csigmoid.sigmoid, csigmoid.sigmoid_derivative,
-                                             csigmoid.logit, csigmoid.log_sigmoid,
-                                             csigmoid.sigmoid_backward))
+assert all(
+    isinstance(f, np.ufunc)
+    for f in (
+        csigmoid.sigmoid,
+        csigmoid.sigmoid_derivative,
+        csigmoid.logit,
+        csigmoid.log_sigmoid,
+        csigmoid.sigmoid_backward,
+    )
+)
 
 # threads(n) is a context manager.
 with csigmoid.threads(1):

@@ -10,6 +10,7 @@ tests/process_scenarios.py (os.fork and the multiprocessing start methods,
 parent parallel before the fork or not) against the installed csigmoid.
 Exits non-zero if csigmoid hangs or computes a wrong result.
 """
+
 import os
 import subprocess
 import sys
@@ -48,23 +49,30 @@ def plain_openmp():
     with tempfile.TemporaryDirectory() as tmp:
         source, binary = Path(tmp, "fork.c"), Path(tmp, "fork")
         source.write_text(PROGRAM)
-        build = subprocess.run([compiler, "-fopenmp", str(source), "-o", str(binary)],
-                               capture_output=True, text=True)
+        build = subprocess.run(
+            [compiler, "-fopenmp", str(source), "-o", str(binary)], capture_output=True, text=True
+        )
         if build.returncode != 0:
             print(f"  could not build it with {compiler} -fopenmp:\n{build.stderr}")
             return
         # a new session, so that the hung child can be killed with its parent
-        process = subprocess.Popen([str(binary)], stdout=subprocess.PIPE, text=True,
-                                   env={**os.environ, "OMP_NUM_THREADS": "2"},
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            [str(binary)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "OMP_NUM_THREADS": "2"},
+            start_new_session=True,
+        )
         try:
             output, _ = process.communicate(timeout=TIMEOUT)
             print(textwrap.indent(output, "  ") + "  -> the child finished: this runtime survives fork")
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, 9)
             output, _ = process.communicate()
-            print(textwrap.indent(output, "  ")
-                  + f"  -> the child HUNG in its first parallel region (killed after {TIMEOUT} s)")
+            print(
+                textwrap.indent(output, "  ")
+                + f"  -> the child HUNG in its first parallel region (killed after {TIMEOUT} s)"
+            )
 
 
 def main():
@@ -74,11 +82,15 @@ def main():
     failures = 0
     for start in ("os.fork", "fork", "forkserver", "spawn"):
         for when in ("before", "none"):
-            run = subprocess.run([sys.executable, str(SCENARIOS), start, when],
-                                 capture_output=True, text=True)
+            run = subprocess.run(
+                [sys.executable, str(SCENARIOS), start, when], capture_output=True, text=True
+            )
             status = {0: "ok", 1: "WRONG RESULT", 2: "HUNG"}.get(run.returncode, "CRASHED")
             failures += run.returncode != 0
-            print(f"  {start:>10}, parent parallel {when:>6}: {status}  {run.stdout.strip()}{run.stderr.strip()}")
+            print(
+                f"  {start:>10}, parent parallel {when:>6}: {status}  "
+                f"{run.stdout.strip()}{run.stderr.strip()}"
+            )
     return 1 if failures else 0
 
 

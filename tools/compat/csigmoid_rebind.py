@@ -103,8 +103,7 @@ class Rebinder:
         return [
             (attribute, self.route_by_id[id(value)])
             for attribute, value in list(namespace.items())
-            if id(value) in self.route_by_id
-            and value is self.route_by_id[id(value)].scipy_function
+            if id(value) in self.route_by_id and value is self.route_by_id[id(value)].scipy_function
         ]
 
     def rebind_new_modules(self):
@@ -140,8 +139,9 @@ def _parse_min_calls(values):
 
 class CsigmoidRebind:
     def __init__(self, config):
-        import csigmoid
         import scipy.special
+
+        import csigmoid
 
         self.config = config
         self.suite = config.getoption("csigmoid_suite")
@@ -150,8 +150,7 @@ class CsigmoidRebind:
         self.leave_scipy = config.getoption("csigmoid_leave_scipy")
         self.csigmoid_path = csigmoid.__file__
         self.routes = [
-            Route(name, getattr(scipy.special, name), getattr(csigmoid, name))
-            for name in FUNCTIONS
+            Route(name, getattr(scipy.special, name), getattr(csigmoid, name)) for name in FUNCTIONS
         ]
         self.rebinder = Rebinder(self.routes)
         self.calls_by_test = {}

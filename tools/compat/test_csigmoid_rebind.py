@@ -9,9 +9,9 @@ import types
 
 import numpy as np
 import scipy.special
+from csigmoid_rebind import FUNCTIONS, Rebinder, Route
 
 import csigmoid
-from csigmoid_rebind import FUNCTIONS, Rebinder, Route
 
 
 def route_to(target):
@@ -38,7 +38,11 @@ def test_route_is_a_ufunc_to_isinstance_exactly_when_its_target_is():
 def test_route_answers_attribute_reads_with_its_targets():
     route = route_to(np.add)
     assert (route.nin, route.nout, route.types, route.identity) == (
-        np.add.nin, np.add.nout, np.add.types, np.add.identity)
+        np.add.nin,
+        np.add.nout,
+        np.add.types,
+        np.add.identity,
+    )
     assert route.reduce(np.arange(5.0)) == 10.0
     assert (route.__name__, route.__doc__, repr(route)) == ("add", np.add.__doc__, repr(np.add))
 
@@ -77,16 +81,14 @@ def test_route_counts_calls_by_calling_module():
 def test_rebinder_replaces_scipy_functions_under_any_name_in_new_modules():
     routes = [Route(n, getattr(scipy.special, n), getattr(csigmoid, n)) for n in FUNCTIONS]
     special = types.ModuleType("special")
-    special.expit, special.logit, special.erf = (
-        scipy.special.expit, scipy.special.logit, scipy.special.erf)
+    special.expit, special.logit, special.erf = (scipy.special.expit, scipy.special.logit, scipy.special.erf)
     early = types.ModuleType("early_importer")
     early.logistic_sigmoid = scipy.special.expit
     modules = {"special": special, "early_importer": early, "empty": None}
     rebinder = Rebinder(routes, modules)
 
     rebinder.rebind_new_modules()
-    assert (special.expit, special.logit, early.logistic_sigmoid) == (
-        routes[0], routes[1], routes[0])
+    assert (special.expit, special.logit, early.logistic_sigmoid) == (routes[0], routes[1], routes[0])
     assert special.erf is scipy.special.erf
 
     late = types.ModuleType("late_importer")

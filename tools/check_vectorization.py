@@ -1,0 +1,98 @@
+"""Assert that the compiler vectorized every kernel loop of a csigmoid build.
+
+    python3 tools/check_vectorization.py {gcc,clang} BUILD_LOG KERNELS_C...
+
+BUILD_LOG holds the compiler's remarks: GCC's -fopt-info-vec-optimized, or
+clang's -Rpass=loop-vectorize -Rpass-missed=loop-vectorize (with line
+tables, -gline-tables-only, so that remarks carry a location).  KERNELS_C
+are the C files Cython generated for the kernel variants
+(csigmoid/_kernels_<variant>.c), as they were compiled, beside the
+_kernels.pxi they were generated from.
+
+The kernel loops are the `for ... in range(...)` loops of
+csigmoid/_kernels.pxi (the prange over threads is not one: it runs one
+iteration per thread).  Cython writes each of them into the C file once per
+fused-type specialization (float, double), after a comment naming its .pxi
+line; the first C `for (` after that comment is that copy of the loop.  Every
+copy must have a "vectorized" remark at its line and, for clang, no "not
+vectorized" one.  Prints one line per variant; exits 1 if any copy of any
+loop was not vectorized.  Standard library only.
+"""
+
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+PXI = "csigmoid/_kernels.pxi"
+KERNEL_LOOP = re.compile(r"^\s*for \w+ in range\(")
+MARKER = re.compile(r'^\s*/\* "' + re.escape(PXI) + r'":(\d+)$')
+C_LOOP = re.compile(r"^\s*for \(")
+# file:line:column: (remark|optimized|missed): text
+REMARK = re.compile(r"(csigmoid/_kernels_\w+\.c):(\d+):\d+: (?:remark|optimized|missed): (.*)")
+VECTORIZED = {
+    "gcc": re.compile(r"loop vectorized using (\d+) byte vectors"),
+    "clang": re.compile(r"vectorized loop \(vectorization width: (\d+)"),
+}
+NOT_VECTORIZED = {"gcc": None, "clang": re.compile(r"loop not vectorized")}
+
+
+def kernel_loop_lines(pxi_text):
+    """The .pxi line numbers of the kernel loops."""
+    return {number for number, line in enumerate(pxi_text.splitlines(), 1) if KERNEL_LOOP.match(line)}
+
+
+def loop_copies(c_text, loops):
+    """C line -> .pxi line, for the C `for (` of every copy of every kernel loop."""
+    copies = {}
+    pending = None
+    for number, line in enumerate(c_text.splitlines(), 1):
+        marker = MARKER.match(line)
+        if marker:
+            pending = int(marker.group(1)) if int(marker.group(1)) in loops else None
+        elif pending is not None and C_LOOP.match(line):
+            copies[number] = pending
+            pending = None
+    return copies
+
+
+def main(compiler, log_path, c_paths):
+    remarks = defaultdict(list)  # (C file name, line) -> remark texts
+    for match in REMARK.finditer(Path(log_path).read_text(errors="replace")):
+        remarks[Path(match.group(1)).name, int(match.group(2))].append(match.group(3))
+    failures = []
+    for c_path in c_paths:
+        name = Path(c_path).name
+        loops = kernel_loop_lines((Path(c_path).parent / Path(PXI).name).read_text())
+        if not loops:
+            sys.exit(f"no kernel loop found in the {PXI} beside {c_path}")
+        copies = loop_copies(Path(c_path).read_text(), loops)
+        found = sorted(set(copies.values()))
+        if found != sorted(loops):
+            failures.append(f"{name}: kernel loops at {PXI} lines {sorted(loops)}, copies found for {found}")
+        widths, vectorized = [], 0
+        for c_line, pxi_line in sorted(copies.items()):
+            texts = remarks.get((name, c_line), [])
+            done = [m.group(1) for t in texts for m in [VECTORIZED[compiler].search(t)] if m]
+            missed = NOT_VECTORIZED[compiler]
+            refused = [t for t in texts if missed is not None and missed.search(t)]
+            if not done or refused:
+                failures.append(f"{name}:{c_line} ({PXI}:{pxi_line}) not vectorized: {texts or 'no remark'}")
+            widths += done
+            vectorized += bool(done) and not refused
+        unit = "bytes" if compiler == "gcc" else "lanes"
+        print(
+            f"{name}: {len(copies)} kernel loop copies ({len(loops)} loops x "
+            f"{len(copies) // max(len(loops), 1)} types), vectorized: "
+            f"{vectorized}; vector {unit}: "
+            f"{' '.join(sorted(set(widths), key=int)) or '-'}"
+        )
+    for failure in failures:
+        print(f"NOT VECTORIZED: {failure}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 4 or sys.argv[1] not in VECTORIZED:
+        sys.exit(__doc__)
+    sys.exit(main(sys.argv[1], sys.argv[2], sys.argv[3:]))
