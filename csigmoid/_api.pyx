@@ -7,14 +7,14 @@ import operator
 
 import numpy as np
 
-from csigmoid import _ecosystem
+from csigmoid import _cpu_count, _ecosystem
 
 cimport numpy as cnp
 from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.stdint cimport int64_t
 
 from csigmoid._kernel_table cimport (
-    KernelTable, Operation,
+    KernelTable, Operation, TeamTiming,
     OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE, OP_BACKWARD, OP_LOGIT, OP_LOG_SIGMOID,
     OP_COPY,
 )
@@ -26,9 +26,14 @@ cdef extern from "_fp.h":
     void fpflags_save "csigmoid_fpflags_save"(fpflags* saved)
     void fpflags_restore "csigmoid_fpflags_restore"(const fpflags* saved)
 
-cdef extern from "_fork.h":
-    int watch_forks "csigmoid_watch_forks"()
-    int fork_safe_threads "csigmoid_fork_safe_threads"(int threads)
+# The per-call thread policy (size, fork, contention); its state lives in
+# this module, the one that calls the kernels.
+cdef extern from "_team.h" nogil:
+    int watch_forks "csigmoid_team_watch_forks"()
+    int team_threads "csigmoid_team_threads"(int64_t n, int cap)
+    void team_record "csigmoid_team_record"(int threads, double elapsed, double alone)
+    double team_serial_left "csigmoid_team_serial_left"()
+    double team_backoff "csigmoid_team_backoff"()
 
 # The limit `csigmoid.threads(n)` sets for the calls made from the thread that
 # sets it (0: none), so that two Python threads can hold different limits.
@@ -48,13 +53,6 @@ if watch_forks() != 0:
 
 # The kernel variant in use; set by _isa.select() at import.
 cdef KernelTable* kernels = NULL
-
-# Below this many elements per thread, starting OpenMP threads costs more than
-# the work they share.  Measured on the development machine (2 cores, warm
-# libgomp pool): a parallel region costs ~1.3 us; 2 threads against 1 at 4096
-# elements take 0.92x (float32 sigmoid) to 0.58x (float64 logit) of the time,
-# and 0.5x-0.6x from 8192 on.
-cdef int64_t MIN_ELEMENTS_PER_THREAD = 2048
 
 # Below this many elements the kernel runs with the GIL held: releasing and
 # re-taking it costs more than the work (a few microseconds at most).
@@ -76,12 +74,48 @@ def use_kernels(kernel_table):
     kernels = <KernelTable*>PyCapsule_GetPointer(kernel_table, "csigmoid.KernelTable")
 
 
-cdef inline int default_threads() noexcept nogil:
-    """The thread count a call from this thread uses by default: OpenMP's
-    current maximum (OMP_NUM_THREADS, threadpoolctl), lowered by this
-    thread's `csigmoid.threads(n)` limit."""
+# Where a call's thread count comes from (show_config names it).
+cdef enum ThreadSource:
+    FROM_THREADS_LIMIT          # this thread's csigmoid.threads(n)
+    FROM_OPENMP_LIMIT           # threadpoolctl or omp_set_num_threads changed OpenMP's maximum
+    FROM_OPENMP_ENVIRONMENT     # OMP_NUM_THREADS
+    FROM_USABLE_CPUS            # the CPUs this process may use (affinity mask, cgroup quota)
+
+# OpenMP's maximum when csigmoid was imported: OMP_NUM_THREADS or, without
+# it, the runtime's own count (the CPUs of the affinity mask, not the
+# cgroup quota).  A different value later means a limit was set since.
+cdef int openmp_default = omp_get_max_threads()
+cdef bint openmp_from_environment = _cpu_count.openmp_threads_set()
+# The CPUs this process may use, counted once (csigmoid._cpu_count).
+cdef int usable_cpus = _cpu_count.USABLE.count
+
+
+cdef inline int default_threads_from(ThreadSource* source) noexcept nogil:
+    """The thread count a call from this thread may use (before the size,
+    fork and contention rules of _team.h), and where it comes from: this
+    thread's `csigmoid.threads(n)` limit, within OpenMP's current maximum;
+    else a maximum someone set (threadpoolctl, OMP_NUM_THREADS); else the
+    CPUs the process may use, within OpenMP's maximum."""
     cdef int available = omp_get_max_threads()
-    return thread_limit if 0 < thread_limit < available else available
+    cdef ThreadSource from_where
+    cdef int count = available
+    if thread_limit > 0:
+        from_where = FROM_THREADS_LIMIT
+        count = thread_limit if thread_limit < available else available
+    elif available != openmp_default:
+        from_where = FROM_OPENMP_LIMIT
+    elif openmp_from_environment:
+        from_where = FROM_OPENMP_ENVIRONMENT
+    else:
+        from_where = FROM_USABLE_CPUS
+        count = usable_cpus if usable_cpus < available else available
+    if source != NULL:
+        source[0] = from_where
+    return count
+
+
+cdef inline int default_threads() noexcept nogil:
+    return default_threads_from(NULL)
 
 
 def set_thread_limit(int limit):
@@ -96,6 +130,45 @@ def set_thread_limit(int limit):
 def max_threads():
     """The threads a large call from this thread may use now."""
     return default_threads()
+
+
+def use_cpu_count(int count):
+    """Make `count` (>= 1) the CPUs the default thread count respects and
+    return the previous count (import sets csigmoid._cpu_count.USABLE.count;
+    tests set others)."""
+    global usable_cpus
+    cdef int previous = usable_cpus
+    usable_cpus = count if count > 1 else 1
+    return previous
+
+
+def max_threads_source():
+    """What decides max_threads() in this thread: "csigmoid.threads",
+    "threadpoolctl" (or another omp_set_num_threads caller),
+    "OMP_NUM_THREADS" or "usable CPUs" (csigmoid._cpu_count.USABLE)."""
+    cdef ThreadSource source
+    default_threads_from(&source)
+    return ("csigmoid.threads", "threadpoolctl", "OMP_NUM_THREADS", "usable CPUs")[source]
+
+
+def contention_backoff():
+    """(seconds the calls still run serially, the serial period last chosen)
+    of the contention rule (csigmoid/_team.h); (0.0, 0.0) when calls may run
+    in parallel and none has lost."""
+    return team_serial_left(), team_backoff()
+
+
+def team_threads_for(n, cap):
+    """The thread count the policy of csigmoid/_team.h gives a call on n
+    elements capped at `cap` (the tests drive the policy through this and
+    record_team_call)."""
+    return team_threads(n, cap)
+
+
+def record_team_call(int threads, double elapsed, double alone):
+    """Tell the policy what a call on `threads` threads took (`elapsed`) and
+    what its calling thread alone would have taken (`alone`), in seconds."""
+    team_record(threads, elapsed, alone)
 
 
 cdef int effective_threads(object num_threads, str name) except -1:
@@ -115,13 +188,6 @@ cdef int effective_threads(object num_threads, str name) except -1:
     if requested < 1:
         raise ValueError(f"{name}: num_threads must be >= 1, got {requested}")
     return available if requested > available else requested
-
-
-cdef inline int threads_for(int64_t n, int threads) noexcept:
-    cdef int64_t useful = n // MIN_ELEMENTS_PER_THREAD
-    if useful < threads:
-        return <int>useful if useful > 1 else 1
-    return threads
 
 
 cdef object result_dtype(object dtype, str name):
@@ -219,11 +285,17 @@ cdef cnp.ndarray kernel_output(cnp.ndarray out, cnp.ndarray like, object dtype, 
 
 
 cdef inline void run_kernel(Operation op, bint single, void* in0, void* in1,
-                            void* out0, void* out1, int64_t n, int threads) noexcept nogil:
+                            void* out0, void* out1, int64_t n, int cap) noexcept nogil:
+    """One kernel call under the thread policy of _team.h (cap: the caller's count)."""
+    cdef TeamTiming timing
+    cdef int threads = team_threads(n, cap)
     if single:
-        kernels.run_f32(op, <float*>in0, <float*>in1, <float*>out0, <float*>out1, n, threads)
+        kernels.run_f32(op, <float*>in0, <float*>in1, <float*>out0, <float*>out1, n, threads,
+                        &timing)
     else:
-        kernels.run_f64(op, <double*>in0, <double*>in1, <double*>out0, <double*>out1, n, threads)
+        kernels.run_f64(op, <double*>in0, <double*>in1, <double*>out0, <double*>out1, n, threads,
+                        &timing)
+    team_record(threads, timing.elapsed, timing.alone)
 
 
 cdef void call_kernel(Operation op, cnp.ndarray in0, cnp.ndarray in1,
@@ -234,7 +306,6 @@ cdef void call_kernel(Operation op, cnp.ndarray in0, cnp.ndarray in1,
     cdef void* p_out0 = cnp.PyArray_DATA(out0)
     cdef void* p_out1 = cnp.PyArray_DATA(out1)
     cdef bint single = cnp.PyArray_TYPE(in0) == cnp.NPY_FLOAT
-    threads = fork_safe_threads(threads_for(n, threads))
     if n == 0:
         return
     if n < MIN_ELEMENTS_TO_RELEASE_GIL:

@@ -22,9 +22,14 @@ from libc.string cimport memcpy
 from cpython.pycapsule cimport PyCapsule_New
 
 from csigmoid._kernel_table cimport (
-    KernelTable, Operation, OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE, OP_BACKWARD,
+    KernelTable, Operation, TeamTiming, OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE, OP_BACKWARD,
     OP_LOGIT, OP_LOG_SIGMOID, OP_COPY,
 )
+
+from csigmoid._openmp cimport omp_get_thread_num, omp_get_wtime
+
+cdef extern from "_atomic.h" nogil:
+    int64_t fetch_add "csigmoid_atomic_fetch_add"(int64_t* p, int64_t value)
 
 cdef extern from "_fp.h" nogil:
     const bint HAS_FMA "CSIGMOID_HAS_FMA"
@@ -418,32 +423,83 @@ cdef inline void run_span(Operation op, const real* in0, const real* in1,
     fpflags_restore(&saved)
 
 
-cdef inline int64_t span_start(int64_t part, int64_t parts, int64_t n) noexcept nogil:
-    """Start of thread `part`'s share: equal shares rounded up to 16 elements
-    (64 bytes of float32), so shares start on cache-line boundaries when the
-    buffer does."""
-    cdef int64_t share = ((n + parts - 1) // parts + 15) // 16 * 16
-    cdef int64_t start = part * share
-    return start if start < n else n
+# The parallel driver.  Work is handed out in chunks that whichever thread
+# is running takes next (one relaxed fetch-and-add per chunk), not in one
+# fixed share per thread: a thread the scheduler keeps off the CPU then holds
+# up at most the chunk it took, and a late one finds less or nothing left.
+# About CHUNKS_PER_THREAD chunks per thread balance late starts and uneven
+# progress; chunks of at least MIN_CHUNK elements keep the per-chunk cost
+# (the shared counter's cache line, the FP-flag save and restore) below 1%.
+cdef enum:
+    CHUNKS_PER_THREAD = 4
+    MIN_CHUNK = 4096
+
+
+cdef inline int64_t chunk_length(int64_t n, int threads) noexcept nogil:
+    """Elements per chunk: n / (threads * CHUNKS_PER_THREAD), but at least
+    MIN_CHUNK or an equal share, whichever is smaller; a multiple of 16 (64
+    bytes of float32), so chunks start on cache-line boundaries when the
+    buffer does and no two threads write one line."""
+    cdef int64_t length = (n + threads * CHUNKS_PER_THREAD - 1) // (threads * CHUNKS_PER_THREAD)
+    cdef int64_t share = (n + threads - 1) // threads
+    if length < MIN_CHUNK:
+        length = MIN_CHUNK if MIN_CHUNK < share else share
+    return (length + 15) // 16 * 16
+
+
+cdef inline int64_t run_chunks(Operation op, const real* in0, const real* in1,
+                               real* out0, real* out1, int64_t n, int64_t chunk,
+                               int64_t* next_start) noexcept nogil:
+    """Take chunks until none is left; return the number of elements done."""
+    cdef int64_t start, length, done = 0
+    while True:
+        start = fetch_add(next_start, chunk)
+        if start >= n:
+            return done
+        length = chunk if chunk < n - start else n - start
+        run_span(op, in0 + start, in1 + start, out0 + start, out1 + start, length)
+        done += length
+
+
+cdef inline void run_share(Operation op, const real* in0, const real* in1,
+                           real* out0, real* out1, int64_t n, int64_t chunk,
+                           int64_t* next_start, int64_t* calling_done,
+                           double* calling_finished) noexcept nogil:
+    """One thread's part of a parallel call; the calling thread (thread 0)
+    also notes how much it did and when it ran out of work."""
+    cdef int64_t done = run_chunks(op, in0, in1, out0, out1, n, chunk, next_start)
+    if omp_get_thread_num() == 0:
+        calling_done[0] += done
+        calling_finished[0] = omp_get_wtime()
 
 
 cdef void run(Operation op, const real* in0, const real* in1,
-              real* out0, real* out1, int64_t n, int num_threads) noexcept nogil:
-    """Apply `op` elementwise over n contiguous elements on num_threads threads.
+              real* out0, real* out1, int64_t n, int num_threads,
+              TeamTiming* timing) noexcept nogil:
+    """Apply `op` elementwise over n contiguous elements on num_threads threads
+    (see _kernel_table.pxd for `timing`).
 
     Every element is computed by the same code whatever the split, so the
     result does not depend on num_threads.  Pointers not used by `op` must
     still be valid (pass in0/out0 again): offsets are applied to all four.
     """
     cdef int part
-    cdef int64_t start, stop
+    cdef int64_t chunk, next_start = 0, calling_done = 0
+    cdef int64_t* next_start_p = &next_start
+    cdef int64_t* calling_done_p = &calling_done
+    cdef double begin, calling_finished = 0
+    cdef double* calling_finished_p = &calling_finished
     if num_threads <= 1:
         run_span(op, in0, in1, out0, out1, n)
         return
+    chunk = chunk_length(n, num_threads)
+    begin = omp_get_wtime()
     for part in prange(num_threads, nogil=True, schedule='static', num_threads=num_threads):
-        start = span_start(part, num_threads, n)
-        stop = span_start(part + 1, num_threads, n)
-        run_span(op, in0 + start, in1 + start, out0 + start, out1 + start, stop - start)
+        run_share(op, in0, in1, out0, out1, n, chunk, next_start_p, calling_done_p,
+                  calling_finished_p)
+    timing.elapsed = omp_get_wtime() - begin
+    timing.alone = ((calling_finished - begin) * n / calling_done if calling_done > 0
+                    else INFINITY)
 
 
 cdef KernelTable table

@@ -1,10 +1,15 @@
 """The CPUs a process may use (csigmoid/_cpu_count.py) under fake affinity
-masks and fake cgroup files, v1 and v2."""
+masks and fake cgroup files, v1 and v2; and how that count, OMP_NUM_THREADS,
+threadpoolctl and csigmoid.threads decide the default thread count."""
+import json
 import os
+import subprocess
+import sys
 
 import pytest
 
-from csigmoid import _cpu_count
+import csigmoid
+from csigmoid import _api, _cpu, _cpu_count
 from csigmoid._cpu_count import usable_cpus
 
 
@@ -136,3 +141,53 @@ def test_this_process_count_is_within_its_cpus():
     assert 1 <= count.count <= (os.cpu_count() or 1)
     if hasattr(os, "sched_getaffinity"):
         assert count.count <= len(os.sched_getaffinity(0))
+
+
+# --- the default thread count ---------------------------------------------------------
+
+def test_default_threads_respect_the_usable_cpus():
+    if _cpu_count.openmp_threads_set():
+        pytest.skip("OMP_NUM_THREADS is set: it decides, not the CPU count")
+    openmp = _cpu.max_threads()
+    previous = _api.use_cpu_count(1)
+    try:
+        assert (_api.max_threads(), _api.max_threads_source()) == (1, "usable CPUs")
+        with csigmoid.threads(openmp):       # an explicit count wins over the CPU count
+            assert (_api.max_threads(), _api.max_threads_source()) == (openmp, "csigmoid.threads")
+        _api.use_cpu_count(openmp + 4)       # OpenMP's own maximum still bounds it
+        assert _api.max_threads() == openmp
+    finally:
+        _api.use_cpu_count(previous)
+
+
+SHOW_SOURCES = """
+import json, threadpoolctl, csigmoid
+from csigmoid import _api
+seen = {"default": [_api.max_threads(), _api.max_threads_source()]}
+with threadpoolctl.threadpool_limits(1, user_api="openmp"):
+    seen["threadpoolctl"] = [_api.max_threads(), _api.max_threads_source()]
+with csigmoid.threads(1):
+    seen["threads"] = [_api.max_threads(), _api.max_threads_source()]
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.parametrize("omp_num_threads", [None, "3"])
+def test_where_the_default_count_comes_from(tmp_path, omp_num_threads):
+    pytest.importorskip("threadpoolctl")
+    if not _cpu.openmp_version():
+        pytest.skip("built without OpenMP: one thread whatever is set")
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    if omp_num_threads:
+        env["OMP_NUM_THREADS"] = omp_num_threads
+    run = subprocess.run([sys.executable, "-c", SHOW_SOURCES], env=env, cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout)
+    if omp_num_threads:
+        assert seen["default"] == [3, "OMP_NUM_THREADS"]
+    else:
+        assert seen["default"] == [min(_cpu.max_threads(), _cpu_count.USABLE.count), "usable CPUs"]
+    assert seen["threads"] == [1, "csigmoid.threads"]
+    if seen["default"][0] > 1:
+        assert seen["threadpoolctl"] == [1, "threadpoolctl"]
