@@ -3,7 +3,13 @@ installed package, the one these tests run against."""
 from pathlib import Path
 
 import csigmoid
-from csigmoid import _cpu, _isa
+from csigmoid import _api, _cpu, _cpu_count, _isa
+
+
+def labelled(capsys):
+    csigmoid.show_config()
+    lines = capsys.readouterr().out.splitlines()
+    return {line.split(":", 1)[0].strip(): line.split(":", 1)[1].strip() for line in lines}
 
 
 def test_show_config_names_kernel_openmp_and_compiler(variant, capsys):
@@ -19,3 +25,25 @@ def test_show_config_names_kernel_openmp_and_compiler(variant, capsys):
 def test_tests_run_against_the_installed_package_not_the_checkout():
     checkout_package = Path(__file__).resolve().parents[1] / "csigmoid"
     assert Path(csigmoid.__file__).resolve().parent != checkout_package.resolve()
+
+
+def test_show_config_says_where_the_thread_count_comes_from(capsys):
+    labels = labelled(capsys)
+    assert int(labels["max threads"]) == _api.max_threads()
+    if _api.max_threads_source() == "usable CPUs":
+        assert labels["max threads from"] == (
+            f"the CPUs this process may use: {_cpu_count.USABLE.detail}")
+    with csigmoid.threads(1):
+        labels = labelled(capsys)
+    assert labels["max threads"] == "1"
+    assert labels["max threads from"] == "csigmoid.threads(n) in this thread"
+
+
+def test_show_config_reports_the_contention_backoff(capsys):
+    assert labelled(capsys)["contention backoff"].startswith("none")
+    if not _cpu.openmp_version():
+        return
+    _api.record_team_call(2, 0.0201, 0.0001)        # a parallel call lost 20 ms: 0.4 s serial
+    assert labelled(capsys)["contention backoff"].startswith("calls run on one thread for 0.")
+    _api.record_team_call(2, 0.0, 0.0001)
+    assert labelled(capsys)["contention backoff"] == "none now (the last serial period was 0.2 s)"

@@ -11,27 +11,19 @@ import numpy as np
 import pytest
 
 import csigmoid
+from conftest import clear_contention_backoff
 from csigmoid import _api, _cpu
 
 LARGE = 1_000_000
 
 
-def clear_policy():
-    """Gains until nothing of an earlier loss is left (each halves the period remembered)."""
-    for _ in range(64):
-        if _api.contention_backoff() == (0.0, 0.0):
-            return
-        _api.record_team_call(2, 0.0, 1.0)
-    raise AssertionError(f"the backoff does not clear: {_api.contention_backoff()}")
-
-
 @pytest.fixture
 def policy():
+    """The policy, cleared before and after (conftest clears it before every test)."""
     if not _cpu.openmp_version():
         pytest.skip("built without OpenMP: every call is serial, there is no policy to drive")
-    clear_policy()
     yield
-    clear_policy()
+    clear_contention_backoff()
 
 
 def test_size_rule_gives_each_thread_2048_elements(policy):
