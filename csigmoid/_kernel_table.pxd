@@ -32,8 +32,9 @@ cdef enum Operation:
 
 # What a call on more than one thread observed, in seconds (left untouched
 # by a call on one thread): `elapsed` from the start of the parallel region
-# to its end, `alone` the calling thread's own rate times all n elements
-# (infinity if it computed nothing).  elapsed > alone: the team lost against
+# to its end; `alone` what one thread that nothing interrupts would take, n
+# times the calling thread's fastest rate over the chunks it computed
+# (infinity if it computed none).  elapsed > alone: the team lost against
 # one thread.
 ctypedef struct TeamTiming:
     double elapsed

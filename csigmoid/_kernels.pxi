@@ -449,9 +449,14 @@ cdef inline int64_t chunk_length(int64_t n, int threads) noexcept nogil:
 
 cdef inline int64_t run_chunks(Operation op, const real* in0, const real* in1,
                                real* out0, real* out1, int64_t n, int64_t chunk,
-                               int64_t* next_start) noexcept nogil:
-    """Take chunks until none is left; return the number of elements done."""
+                               int64_t* next_start, double* fastest) noexcept nogil:
+    """Take chunks until none is left; return the number of elements done.
+    With `fastest`, also time each chunk (from the end of the one before) and
+    lower fastest[0] to the best seconds per element seen."""
     cdef int64_t start, length, done = 0
+    cdef double before = 0, after
+    if fastest != NULL:
+        before = omp_get_wtime()
     while True:
         start = fetch_add(next_start, chunk)
         if start >= n:
@@ -459,18 +464,11 @@ cdef inline int64_t run_chunks(Operation op, const real* in0, const real* in1,
         length = chunk if chunk < n - start else n - start
         run_span(op, in0 + start, in1 + start, out0 + start, out1 + start, length)
         done += length
-
-
-cdef inline void run_share(Operation op, const real* in0, const real* in1,
-                           real* out0, real* out1, int64_t n, int64_t chunk,
-                           int64_t* next_start, int64_t* calling_done,
-                           double* calling_finished) noexcept nogil:
-    """One thread's part of a parallel call; the calling thread (thread 0)
-    also notes how much it did and when it ran out of work."""
-    cdef int64_t done = run_chunks(op, in0, in1, out0, out1, n, chunk, next_start)
-    if omp_get_thread_num() == 0:
-        calling_done[0] += done
-        calling_finished[0] = omp_get_wtime()
+        if fastest != NULL:
+            after = omp_get_wtime()
+            if (after - before) / length < fastest[0]:
+                fastest[0] = (after - before) / length
+            before = after
 
 
 cdef void run(Operation op, const real* in0, const real* in1,
@@ -482,24 +480,27 @@ cdef void run(Operation op, const real* in0, const real* in1,
     Every element is computed by the same code whatever the split, so the
     result does not depend on num_threads.  Pointers not used by `op` must
     still be valid (pass in0/out0 again): offsets are applied to all four.
+
+    `timing.alone` is n times the calling thread's fastest chunk rate: what
+    one thread that nothing interrupts would take.  Not its average rate: the
+    calling thread may be the one the scheduler kept waiting (three threads
+    wanting two cores), and the time it lost must count against the team.
     """
     cdef int part
-    cdef int64_t chunk, next_start = 0, calling_done = 0
+    cdef int64_t chunk, next_start = 0
     cdef int64_t* next_start_p = &next_start
-    cdef int64_t* calling_done_p = &calling_done
-    cdef double begin, calling_finished = 0
-    cdef double* calling_finished_p = &calling_finished
+    cdef double begin, fastest = INFINITY
+    cdef double* fastest_p = &fastest
     if num_threads <= 1:
         run_span(op, in0, in1, out0, out1, n)
         return
     chunk = chunk_length(n, num_threads)
     begin = omp_get_wtime()
     for part in prange(num_threads, nogil=True, schedule='static', num_threads=num_threads):
-        run_share(op, in0, in1, out0, out1, n, chunk, next_start_p, calling_done_p,
-                  calling_finished_p)
+        run_chunks(op, in0, in1, out0, out1, n, chunk, next_start_p,
+                   fastest_p if omp_get_thread_num() == 0 else NULL)
     timing.elapsed = omp_get_wtime() - begin
-    timing.alone = ((calling_finished - begin) * n / calling_done if calling_done > 0
-                    else INFINITY)
+    timing.alone = fastest * n
 
 
 cdef KernelTable table
