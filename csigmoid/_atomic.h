@@ -63,4 +63,12 @@ static inline int csigmoid_atomic_replace(int64_t* p, int64_t expected, int64_t 
 #error "csigmoid needs GCC/Clang atomic builtins or MSVC's Interlocked intrinsics"
 #endif
 
+/* Lower *p to `value` if `value` is smaller. */
+static inline void csigmoid_atomic_lower(int64_t* p, int64_t value)
+{
+    int64_t seen = csigmoid_atomic_load(p);
+    while (value < seen && !csigmoid_atomic_replace(p, seen, value))
+        seen = csigmoid_atomic_load(p);
+}
+
 #endif

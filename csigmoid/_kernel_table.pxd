@@ -33,9 +33,8 @@ cdef enum Operation:
 # What a call on more than one thread observed, in seconds (left untouched
 # by a call on one thread): `elapsed` from the start of the parallel region
 # to its end; `alone` what one thread that nothing interrupts would take, n
-# times the calling thread's fastest rate over the chunks it computed
-# (infinity if it computed none).  elapsed > alone: the team lost against
-# one thread.
+# times the fastest rate any thread had over a chunk.  elapsed > alone: the
+# team lost against one thread.
 ctypedef struct TeamTiming:
     double elapsed
     double alone

@@ -26,10 +26,11 @@ from csigmoid._kernel_table cimport (
     OP_LOGIT, OP_LOG_SIGMOID, OP_COPY,
 )
 
-from csigmoid._openmp cimport omp_get_thread_num, omp_get_wtime
+from csigmoid._openmp cimport omp_get_wtime
 
 cdef extern from "_atomic.h" nogil:
     int64_t fetch_add "csigmoid_atomic_fetch_add"(int64_t* p, int64_t value)
+    void lower "csigmoid_atomic_lower"(int64_t* p, int64_t value)
 
 cdef extern from "_fp.h" nogil:
     const bint HAS_FMA "CSIGMOID_HAS_FMA"
@@ -447,28 +448,28 @@ cdef inline int64_t chunk_length(int64_t n, int threads) noexcept nogil:
     return (length + 15) // 16 * 16
 
 
-cdef inline int64_t run_chunks(Operation op, const real* in0, const real* in1,
-                               real* out0, real* out1, int64_t n, int64_t chunk,
-                               int64_t* next_start, double* fastest) noexcept nogil:
-    """Take chunks until none is left; return the number of elements done.
-    With `fastest`, also time each chunk (from the end of the one before) and
-    lower fastest[0] to the best seconds per element seen."""
-    cdef int64_t start, length, done = 0
-    cdef double before = 0, after
-    if fastest != NULL:
-        before = omp_get_wtime()
+cdef inline void run_chunks(Operation op, const real* in0, const real* in1,
+                            real* out0, real* out1, int64_t n, int64_t chunk,
+                            int64_t* next_start, int64_t* fastest) noexcept nogil:
+    """Take chunks until none is left, timing each (from the end of the one
+    before), and lower *fastest to the best seconds per element seen.
+
+    *fastest holds the bits of a positive double (or +infinity): for those,
+    the order of the bits as int64 is the order of the values."""
+    cdef int64_t start, length
+    cdef double before = omp_get_wtime(), after, best = INFINITY
     while True:
         start = fetch_add(next_start, chunk)
         if start >= n:
-            return done
+            break
         length = chunk if chunk < n - start else n - start
         run_span(op, in0 + start, in1 + start, out0 + start, out1 + start, length)
-        done += length
-        if fastest != NULL:
-            after = omp_get_wtime()
-            if (after - before) / length < fastest[0]:
-                fastest[0] = (after - before) / length
-            before = after
+        after = omp_get_wtime()
+        if (after - before) / length < best:
+            best = (after - before) / length
+        before = after
+    if best < INFINITY:
+        lower(fastest, <int64_t>f64_bits(best))
 
 
 cdef void run(Operation op, const real* in0, const real* in1,
@@ -481,26 +482,27 @@ cdef void run(Operation op, const real* in0, const real* in1,
     result does not depend on num_threads.  Pointers not used by `op` must
     still be valid (pass in0/out0 again): offsets are applied to all four.
 
-    `timing.alone` is n times the calling thread's fastest chunk rate: what
-    one thread that nothing interrupts would take.  Not its average rate: the
-    calling thread may be the one the scheduler kept waiting (three threads
-    wanting two cores), and the time it lost must count against the team.
+    `timing.alone` is n times the fastest rate any thread had over a chunk:
+    what one thread that nothing interrupts would take.  Not the calling
+    thread's own average: any thread, the calling one included, may be the
+    one the scheduler kept waiting (three threads wanting two cores), and the
+    time it lost must count against the team.
     """
     cdef int part
     cdef int64_t chunk, next_start = 0
     cdef int64_t* next_start_p = &next_start
-    cdef double begin, fastest = INFINITY
-    cdef double* fastest_p = &fastest
+    cdef int64_t fastest = <int64_t>f64_bits(INFINITY)
+    cdef int64_t* fastest_p = &fastest
+    cdef double begin
     if num_threads <= 1:
         run_span(op, in0, in1, out0, out1, n)
         return
     chunk = chunk_length(n, num_threads)
     begin = omp_get_wtime()
     for part in prange(num_threads, nogil=True, schedule='static', num_threads=num_threads):
-        run_chunks(op, in0, in1, out0, out1, n, chunk, next_start_p,
-                   fastest_p if omp_get_thread_num() == 0 else NULL)
+        run_chunks(op, in0, in1, out0, out1, n, chunk, next_start_p, fastest_p)
     timing.elapsed = omp_get_wtime() - begin
-    timing.alone = fastest * n
+    timing.alone = f64_from_bits(<uint64_t>fastest) * n
 
 
 cdef KernelTable table

@@ -34,10 +34,10 @@
  * spin while they wait, taking CPU time from whoever else wants it.  The
  * kernels' driver hands work out in chunks that any running thread takes, so
  * a late thread gets less work, and reports two times: the call's
- * (`elapsed`) and the calling thread's fastest chunk rate times the whole
- * array (`alone`: one thread that nothing interrupts; the calling thread
- * itself may be the one kept waiting).  elapsed > alone means the team lost
- * against one thread; the
+ * (`elapsed`) and the fastest rate any thread had over a chunk times the
+ * whole array (`alone`: one thread that nothing interrupts; any thread,
+ * the calling one included, may be the one kept waiting).  elapsed > alone
+ * means the team lost against one thread; the
  * policy then runs every call serially for CSIGMOID_BACKOFF_PER_LOSS times
  * the time lost (so probing costs at most ~1/20 of the time), doubling
  * that period after each further loss up to CSIGMOID_BACKOFF_MAX_NS; when it
