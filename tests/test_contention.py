@@ -121,15 +121,16 @@ def assert_no_stalls(default, one_thread, what):
 
 
 def test_calls_right_after_a_numpy_matmul_finish_in_time(tmp_path):
-    """sigmoid(X @ w): NumPy's BLAS threads spin on after the product."""
+    """sigmoid(X @ w): NumPy's BLAS threads spin on after the product.  The
+    median and the p90 call: a probe of the team may stall now and then (on
+    a loaded machine a product takes milliseconds and probes come every few
+    dozen calls), not one call in ten."""
     seen = run_python(MATMUL, tmp_path)
-    assert_no_stalls(seen["default"], seen["one_thread"], "right after a matmul")
-    # a probe of the team may stall now and then, not one call in ten
     default, one_thread = sorted(seen["default"]), sorted(seen["one_thread"])
-    p90 = int(0.9 * len(default))
-    assert default[p90] <= STALL * one_thread[p90], (
-        f"p90 call after a matmul {default[p90] * 1e6:.0f} us against "
-        f"{one_thread[p90] * 1e6:.0f} us on one thread")
+    for name, at in (("median", len(default) // 2), ("p90", int(0.9 * len(default)))):
+        assert default[at] <= STALL * one_thread[at], (
+            f"{name} call after a matmul {default[at] * 1e6:.0f} us against "
+            f"{one_thread[at] * 1e6:.0f} us on one thread")
 
 
 def test_two_csigmoid_processes_at_once_finish_in_time(tmp_path):
