@@ -295,7 +295,7 @@ cdef inline void run_kernel(Operation op, bint single, void* in0, void* in1,
     else:
         kernels.run_f64(op, <double*>in0, <double*>in1, <double*>out0, <double*>out1, n, threads,
                         &timing)
-    team_record(threads, timing.elapsed, timing.alone)
+    team_record(timing.threads, timing.elapsed, timing.alone)
 
 
 cdef void call_kernel(Operation op, cnp.ndarray in0, cnp.ndarray in1,

@@ -6,12 +6,12 @@
 # run_f32/run_f64 compute `op` over n contiguous elements on num_threads
 # OpenMP threads, without the GIL and without touching a Python object; the
 # result is bit-identical whatever num_threads is.  The caller decides
-# num_threads with the policy of csigmoid/_team.h and, after a call on more
-# than one thread, gives that policy what the driver observed (`timing`):
+# num_threads with the policy of csigmoid/_team.h and gives that policy what
+# the driver observed (`timing`, filled by every call):
 #
 #     threads = csigmoid_team_threads(n, cap)
 #     table.run_f64(op, in0, in1, out0, out1, n, threads, &timing)
-#     csigmoid_team_record(threads, timing.elapsed, timing.alone)
+#     csigmoid_team_record(timing.threads, timing.elapsed, timing.alone)
 from libc.stdint cimport int64_t
 
 cdef enum Operation:
@@ -30,12 +30,15 @@ cdef enum Operation:
     # out0 = in0: the memory-bandwidth limit that the benchmark measures against
     OP_COPY
 
-# What a call on more than one thread observed, in seconds (left untouched
-# by a call on one thread): `elapsed` from the start of the parallel region
-# to its end; `alone` what one thread that nothing interrupts would take, n
-# times the fastest rate any thread had over a chunk.  elapsed > alone: the
-# team lost against one thread.
+# What a call observed, for the thread policy: `threads`, how many threads
+# computed (1 for a serial call; fewer than asked when OpenMP gives the
+# region fewer, as inside another parallel region); for threads > 1, in
+# seconds, `elapsed` from the start of the parallel region to its end and
+# `alone` what one thread that nothing interrupts would take, n times the
+# fastest rate any thread had over a chunk.  elapsed > alone: the team lost
+# against one thread.
 ctypedef struct TeamTiming:
+    int threads
     double elapsed
     double alone
 

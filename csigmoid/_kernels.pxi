@@ -26,7 +26,7 @@ from csigmoid._kernel_table cimport (
     OP_LOGIT, OP_LOG_SIGMOID, OP_COPY,
 )
 
-from csigmoid._openmp cimport omp_get_wtime
+from csigmoid._openmp cimport omp_get_num_threads, omp_get_thread_num, omp_get_wtime
 
 cdef extern from "_atomic.h" nogil:
     int64_t fetch_add "csigmoid_atomic_fetch_add"(int64_t* p, int64_t value)
@@ -450,14 +450,17 @@ cdef inline int64_t chunk_length(int64_t n, int threads) noexcept nogil:
 
 cdef inline void run_chunks(Operation op, const real* in0, const real* in1,
                             real* out0, real* out1, int64_t n, int64_t chunk,
-                            int64_t* next_start, int64_t* fastest) noexcept nogil:
-    """Take chunks until none is left, timing each (from the end of the one
-    before), and lower *fastest to the best seconds per element seen.
+                            int64_t* next_start, int64_t* fastest, int* team) noexcept nogil:
+    """One thread's part of a parallel call: take chunks until none is left,
+    timing each (from the end of the one before), and lower *fastest to the
+    best seconds per element seen; the first thread also notes the team size.
 
     *fastest holds the bits of a positive double (or +infinity): for those,
     the order of the bits as int64 is the order of the values."""
     cdef int64_t start, length
     cdef double before = omp_get_wtime(), after, best = INFINITY
+    if omp_get_thread_num() == 0:
+        team[0] = omp_get_num_threads()
     while True:
         start = fetch_add(next_start, chunk)
         if start >= n:
@@ -488,21 +491,24 @@ cdef void run(Operation op, const real* in0, const real* in1,
     one the scheduler kept waiting (three threads wanting two cores), and the
     time it lost must count against the team.
     """
-    cdef int part
+    cdef int part, team = 1
+    cdef int* team_p = &team
     cdef int64_t chunk, next_start = 0
     cdef int64_t* next_start_p = &next_start
     cdef int64_t fastest = <int64_t>f64_bits(INFINITY)
     cdef int64_t* fastest_p = &fastest
     cdef double begin
+    timing.threads = 1
     if num_threads <= 1:
         run_span(op, in0, in1, out0, out1, n)
         return
     chunk = chunk_length(n, num_threads)
     begin = omp_get_wtime()
     for part in prange(num_threads, nogil=True, schedule='static', num_threads=num_threads):
-        run_chunks(op, in0, in1, out0, out1, n, chunk, next_start_p, fastest_p)
+        run_chunks(op, in0, in1, out0, out1, n, chunk, next_start_p, fastest_p, team_p)
     timing.elapsed = omp_get_wtime() - begin
     timing.alone = f64_from_bits(<uint64_t>fastest) * n
+    timing.threads = team
 
 
 cdef KernelTable table

@@ -4,7 +4,7 @@
  *
  *     int threads = csigmoid_team_threads(n, cap);
  *     kernels->run_f64(op, in0, in1, out0, out1, n, threads, &timing);
- *     csigmoid_team_record(threads, timing.elapsed, timing.alone);
+ *     csigmoid_team_record(timing.threads, timing.elapsed, timing.alone);
  *
  * `cap` is the caller's thread count (csigmoid.threads, OMP_NUM_THREADS,
  * threadpoolctl, the CPUs the process may use); the policy can only lower it:
@@ -148,9 +148,10 @@ static inline int csigmoid_team_threads(int64_t n, int cap)
     return threads;
 }
 
-/* What a call on `threads` threads observed (the driver's timing, seconds):
- * a loss starts or lengthens a serial period, a gain ends it and halves the
- * period remembered.  Calls on one thread teach nothing. */
+/* What a call whose team had `threads` threads observed (the driver's
+ * timing, seconds): a loss starts or lengthens a serial period, a gain ends
+ * it and halves the period remembered.  Calls on one thread teach nothing
+ * (that is also what a region OpenMP ran on one thread reports). */
 static inline void csigmoid_team_record(int threads, double elapsed, double alone)
 {
     int64_t backoff, lost_ns;
