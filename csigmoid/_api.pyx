@@ -166,8 +166,9 @@ def team_threads_for(n, cap):
 
 
 def record_team_call(int threads, double elapsed, double alone):
-    """Tell the policy what a call on `threads` threads took (`elapsed`) and
-    what its calling thread alone would have taken (`alone`), in seconds."""
+    """Tell the policy what a call whose team had `threads` threads took
+    (`elapsed`) and what one thread that nothing interrupts would have taken
+    (`alone`), in seconds."""
     team_record(threads, elapsed, alone)
 
 
