@@ -37,7 +37,8 @@
  * (`elapsed`) and the fastest rate any thread had over a chunk times the
  * whole array (`alone`: one thread that nothing interrupts; any thread,
  * the calling one included, may be the one kept waiting).  elapsed > alone
- * means the team lost against one thread; the
+ * means the team lost against one thread, by more than
+ * CSIGMOID_LOSS_FLOOR_NS: contention; the
  * policy then runs every call serially for CSIGMOID_BACKOFF_PER_LOSS times
  * the time lost (so probing costs at most ~1/20 of the time), doubling
  * that period after each further loss up to CSIGMOID_BACKOFF_MAX_NS; when it
@@ -66,6 +67,15 @@
  * at 4096 elements take 0.92x (float32 sigmoid) to 0.58x (float64 logit) of
  * the time, and 0.5x-0.6x from 8192 on. */
 #define CSIGMOID_MIN_ELEMENTS_PER_THREAD 2048
+
+/* A team that lost less than this against one thread did not meet
+ * contention: a thread kept from a CPU loses at least a scheduler wake-up
+ * (tens of microseconds; a time slice, milliseconds, when the cores are
+ * busy), while starting a team on a small array costs about a microsecond
+ * (measured: float32 sigmoid of 8192 elements, 2.1 us alone, 2.8 us on 2
+ * threads), which the size rule is for.  Counting those would let small
+ * calls make large ones serial. */
+#define CSIGMOID_LOSS_FLOOR_NS INT64_C(50000)
 
 /* After a loss, calls stay serial for this many times the time lost. */
 #define CSIGMOID_BACKOFF_PER_LOSS 20
@@ -149,8 +159,8 @@ static inline int csigmoid_team_threads(int64_t n, int cap)
 }
 
 /* What a call whose team had `threads` threads observed (the driver's
- * timing, seconds): a loss starts or lengthens a serial period, a gain ends
- * it and halves the period remembered.  Calls on one thread teach nothing
+ * timing, seconds): a loss beyond the floor starts or lengthens a serial
+ * period; any other outcome ends it and halves the period remembered.  Calls on one thread teach nothing
  * (that is also what a region OpenMP ran on one thread reports). */
 static inline void csigmoid_team_record(int threads, double elapsed, double alone)
 {
@@ -158,14 +168,14 @@ static inline void csigmoid_team_record(int threads, double elapsed, double alon
     if (threads <= 1)
         return;
     backoff = csigmoid_atomic_load(&csigmoid_team.backoff_ns);
-    if (!(elapsed > alone)) {
+    if (!(elapsed - alone > CSIGMOID_LOSS_FLOOR_NS * 1e-9)) {
         if (backoff != 0)
             csigmoid_atomic_store(&csigmoid_team.backoff_ns, backoff / 2);
         if (csigmoid_atomic_load(&csigmoid_team.serial_until_ns) != 0)
             csigmoid_atomic_store(&csigmoid_team.serial_until_ns, 0);
         return;
     }
-    lost_ns = (int64_t)((elapsed - alone) * 1e9) + 1;
+    lost_ns = (int64_t)((elapsed - alone) * 1e9);
     backoff = 2 * backoff > CSIGMOID_BACKOFF_PER_LOSS * lost_ns
             ? 2 * backoff : CSIGMOID_BACKOFF_PER_LOSS * lost_ns;
     if (backoff > CSIGMOID_BACKOFF_MAX_NS)

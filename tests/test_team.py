@@ -57,13 +57,24 @@ def test_losses_double_the_period_up_to_one_second_and_gains_halve_it(policy):
     assert periods == pytest.approx([0.2, 0.4, 0.8, 1.0, 1.0], rel=1e-3)
     _api.record_team_call(2, 0.0, 0.0001)
     assert _api.contention_backoff() == (0.0, pytest.approx(0.5, rel=1e-3))
-    _api.record_team_call(2, 0.0001001, 0.0001)     # a loss of 0.1 us after that: doubles
+    _api.record_team_call(2, 0.00016, 0.0001)       # a loss of 60 us after that: doubles
     assert _api.contention_backoff()[1] == pytest.approx(1.0, rel=1e-3)
 
 
-def test_a_small_loss_costs_a_short_serial_period(policy):
-    _api.record_team_call(2, 0.000105, 0.0001)      # 5 us lost
-    assert _api.contention_backoff()[1] == pytest.approx(100e-6, rel=1e-3)
+def test_a_short_loss_costs_a_short_serial_period(policy):
+    _api.record_team_call(2, 0.00016, 0.0001)       # 60 us lost
+    assert _api.contention_backoff()[1] == pytest.approx(1.2e-3, rel=1e-3)
+
+
+def test_losses_below_50_us_are_no_contention(policy):
+    """Starting a team on a small array costs about a microsecond: such a
+    loss must not make other calls serial, and it ends a serial period."""
+    _api.record_team_call(2, 0.000149, 0.0001)      # 49 us lost
+    assert _api.contention_backoff() == (0.0, 0.0)
+    _api.record_team_call(2, 0.0101, 0.0001)
+    assert _api.contention_backoff()[0] > 0
+    _api.record_team_call(2, 0.000103, 0.0001)
+    assert _api.contention_backoff() == (0.0, pytest.approx(0.1, rel=1e-3))
 
 
 def test_calls_on_one_thread_teach_nothing(policy):
@@ -100,7 +111,7 @@ def test_calls_never_hang_while_the_policy_flips(policy):
 
     def flip():
         while not stop.is_set():
-            _api.record_team_call(2, 0.00011, 0.0001)
+            _api.record_team_call(2, 0.0002, 0.0001)   # 100 us lost: 2 ms serial
             time.sleep(0.0005)
             _api.record_team_call(2, 0.0, 0.0001)
 
