@@ -67,16 +67,16 @@ def child(spec):
     read the start time (time.monotonic) from stdin, call until it is
     `seconds` later, print a JSON report."""
     n, rng = spec["size"], np.random.default_rng(0)
-    if spec["matmul"]:
+    before = None
+    if spec["scores"]:
         X = rng.standard_normal((n, MATMUL_COLUMNS)).astype(np.float32)
         w = rng.standard_normal(MATMUL_COLUMNS).astype(np.float32)
         x = np.matmul(X, w)
-
-        def before():
-            np.matmul(X, w, out=x)
+        if spec["matmul"]:
+            def before():
+                np.matmul(X, w, out=x)
     else:
         x = rng.uniform(-20, 20, n)
-        before = None
     out = np.empty_like(x)
     call, context = sigmoid_call(spec["contender"], x, out)
     with context:
@@ -196,8 +196,11 @@ def _read(path):
 
 # --- scenarios -------------------------------------------------------------------------
 
-def spec(contender, size, seconds, matmul=False):
-    return {"contender": contender, "size": size, "seconds": seconds, "matmul": matmul}
+def spec(contender, size, seconds, scores=False, matmul=False):
+    """What one child does: sigmoid of `size` float64 values, or (`scores`)
+    of the float32 scores X @ w, recomputed before each call if `matmul`."""
+    return {"contender": contender, "size": size, "seconds": seconds, "scores": scores,
+            "matmul": matmul}
 
 
 def measure(args, contenders, cpus):
@@ -206,8 +209,8 @@ def measure(args, contenders, cpus):
     run one after the other, so that their ratios see the same machine."""
     cases = []
     if "matmul" in args.scenarios:
-        cases += [("matmul", "alone", 1, {"matmul": False}),
-                  ("matmul", "after matmul", 1, {"matmul": True})]
+        cases += [("matmul", "alone", 1, {"scores": True, "matmul": False}),
+                  ("matmul", "after matmul", 1, {"scores": True, "matmul": True})]
     if set(args.scenarios) - {"matmul"}:
         cases.append(("processes", "alone", 1, {}))
     if "processes" in args.scenarios:
@@ -220,8 +223,9 @@ def measure(args, contenders, cpus):
     for size in args.sizes:
         for scenario, setting, processes, how in cases:
             for contender in contenders:
-                progress(f"{scenario} ({setting}): {contender}, {size:.0e} elements ...")
-                specs = [spec(contender, size, args.seconds, how.get("matmul", False))] * processes
+                progress(f"{scenario} ({setting}): {contender}, {label(size)} elements ...")
+                specs = [spec(contender, size, args.seconds, how.get("scores", False),
+                              how.get("matmul", False))] * processes
                 if "quota" not in how:
                     figures[scenario, setting, contender, size] = run_together(
                         specs, busy=how.get("busy", 0))
@@ -262,14 +266,14 @@ def matmul_table(figures, sizes, contenders):
         for contender in contenders:
             alone, = figures["matmul", "alone", contender, size]
             after, = figures["matmul", "after matmul", contender, size]
-            print(f"| {contender} | {size:.0e} | {alone['median_us']:,.1f} us "
+            print(f"| {contender} | {label(size)} | {alone['median_us']:,.1f} us "
                   f"| {after['median_us']:,.1f} us | {after['p90_us']:,.1f} us "
                   f"| {after['p99_us']:,.1f} us | {after['median_us'] / base:.2f} "
                   f"| {after['p90_us'] / base:.2f} |")
         after, = figures["matmul", "after matmul", DEFAULT, size]
-        checks += [Check(f"after a matmul, {size:.0e}: median / one thread alone",
+        checks += [Check(f"after a matmul, {label(size)}: median / one thread alone",
                          after["median_us"] / base, False, 1.5),
-                   Check(f"after a matmul, {size:.0e}: p90 / one thread alone",
+                   Check(f"after a matmul, {label(size)}: p90 / one thread alone",
                          after["p90_us"] / base, False, 3.0)]
     return checks
 
@@ -291,7 +295,7 @@ def process_table(figures, sizes, contenders, cpus, seconds):
                 reports = figures[scenario, setting, contender, size]
                 rate = sum(r["gelem_per_s"] for r in reports)
                 p99 = max(r["p99_us"] for r in reports)
-                print(f"| {setting} | {contender} | {size:.0e} | {rate:.3f} "
+                print(f"| {setting} | {contender} | {label(size)} | {rate:.3f} "
                       f"| {rate / one_thread:.2f} "
                       f"| {statistics.median(r['median_us'] for r in reports):,.1f} us "
                       f"| {max(r['p90_us'] for r in reports):,.1f} us | {p99:,.1f} us "
@@ -299,23 +303,29 @@ def process_table(figures, sizes, contenders, cpus, seconds):
                 if contender != DEFAULT:
                     continue
                 ratio = rate / one_thread
-                label = f"{setting}, {size:.0e}"
+                case = f"{setting}, {label(size)}"
                 if scenario == "processes" and setting == "alone":
-                    checks.append(Check(f"{label}: default / one thread", ratio, True, 1.8))
+                    checks.append(Check(f"{case}: default / one thread", ratio, True, 1.8))
                 elif scenario == "processes":
-                    checks.append(Check(f"{label}: aggregate default / one thread", ratio, True, 0.9))
+                    checks.append(Check(f"{case}: aggregate default / one thread", ratio, True, 0.9))
                 elif scenario == "beside":
-                    checks += [Check(f"{label}: default / one thread", ratio, True, 0.9),
-                               Check(f"{label}: p99 call / one thread alone median",
+                    checks += [Check(f"{case}: default / one thread", ratio, True, 0.9),
+                               Check(f"{case}: p99 call / one thread alone median",
                                      p99 / alone_call, False, 4.0)]
                 else:
-                    checks.append(Check(f"{label}: default / one thread", ratio, True, 0.95))
+                    checks.append(Check(f"{case}: default / one thread", ratio, True, 0.95))
                     notes.append(f"in the {setting}, csigmoid's default is "
                                  f"{reports[0]['max_threads']} thread(s), from "
                                  f"{reports[0]['threads_from']}: {reports[0]['usable']}")
     for note in dict.fromkeys(notes):
         print(f"\n{note}")
     return checks
+
+
+def label(size):
+    """1e+05 for a power of ten, 65,536 for other sizes."""
+    short = f"{size:.0e}"
+    return short if float(short) == size else f"{size:,}"
 
 
 def progress(text):
