@@ -19,9 +19,10 @@ backoff left by one run touches the next):
 Contenders: csigmoid with its default thread count, csigmoid on one thread
 (``csigmoid.threads(1)``), and torch.sigmoid with torch's default threads
 when torch is installed.  Each process warms up, then all of a scenario's
-processes start together and call for SECONDS; reported: throughput
-(Gelem/s) and the median, p90 and p99 of the call times, with the targets
-csigmoid holds itself to (ratios to the one-thread figures of the same run).
+processes start together and call for SECONDS; the contenders alternate,
+REPEAT runs each.  Reported: throughput (Gelem/s) and the median, p90 and
+p99 of the call times (medians over the runs), with the targets csigmoid
+holds itself to (ratios to the one-thread figures of the same run).
 """
 import argparse
 import contextlib
@@ -43,6 +44,7 @@ DEFAULT, ONE_THREAD, TORCH = "csigmoid", "csigmoid 1 thread", "torch"
 CONTENDERS = (DEFAULT, ONE_THREAD, TORCH)
 DEFAULT_SIZES = (100_000, 1_000_000)
 MATMUL_COLUMNS = 32
+# each process calls for this long (or the measured time, if shorter) before the measurement
 WARM_UP_SECONDS = 0.5
 QUOTA_PERIOD_US = 100_000
 
@@ -80,7 +82,7 @@ def child(spec):
     out = np.empty_like(x)
     call, context = sigmoid_call(spec["contender"], x, out)
     with context:
-        loop(call, before, time.monotonic() + WARM_UP_SECONDS)
+        loop(call, before, time.monotonic() + min(WARM_UP_SECONDS, spec["seconds"]))
         print("ready", flush=True)
         start = float(sys.stdin.readline())
         time.sleep(max(start - time.monotonic(), 0.0))
@@ -204,9 +206,10 @@ def spec(contender, size, seconds, scores=False, matmul=False):
 
 
 def measure(args, contenders, cpus):
-    """Every scenario's figures, {(scenario, setting, contender, size): reports},
-    and the scenarios skipped, {scenario: why}.  The contenders of one case
-    run one after the other, so that their ratios see the same machine."""
+    """Every scenario's figures, {(scenario, setting, contender, size): runs},
+    each run a list of process reports, and the scenarios skipped,
+    {scenario: why}.  The contenders of one case alternate, run after run,
+    so that their ratios see the same machine."""
     cases = []
     if "matmul" in args.scenarios:
         cases += [("matmul", "alone", 1, {"scores": True, "matmul": False}),
@@ -222,22 +225,37 @@ def measure(args, contenders, cpus):
     figures, skipped = {}, {}
     for size in args.sizes:
         for scenario, setting, processes, how in cases:
-            for contender in contenders:
-                progress(f"{scenario} ({setting}): {contender}, {label(size)} elements ...")
-                specs = [spec(contender, size, args.seconds, how.get("scores", False),
-                              how.get("matmul", False))] * processes
-                if "quota" not in how:
-                    figures[scenario, setting, contender, size] = run_together(
-                        specs, busy=how.get("busy", 0))
-                    continue
-                with cpu_quota_group(how["quota"]) as procs:
-                    if isinstance(procs, str):
-                        skipped[scenario] = procs
-                        break
-                    figures[scenario, setting, contender, size] = run_together(
-                        specs, cgroup_procs=procs)
+            for repeat in range(args.repeat):
+                for contender in contenders:
+                    progress(f"{scenario} ({setting}): {contender}, {label(size)} elements, "
+                             f"run {repeat + 1} of {args.repeat} ...")
+                    specs = [spec(contender, size, args.seconds, how.get("scores", False),
+                                  how.get("matmul", False))] * processes
+                    runs = figures.setdefault((scenario, setting, contender, size), [])
+                    if "quota" not in how:
+                        runs.append(run_together(specs, busy=how.get("busy", 0)))
+                        continue
+                    with cpu_quota_group(how["quota"]) as procs:
+                        if isinstance(procs, str):
+                            skipped[scenario] = procs
+                            del figures[scenario, setting, contender, size]
+                            break
+                        runs.append(run_together(specs, cgroup_procs=procs))
+                if scenario in skipped:
+                    break
     progress("")
     return figures, skipped
+
+
+def summary(runs):
+    """The figures of a case over its repeated runs (each a list of process
+    reports): the median over the runs of the throughput summed over the
+    processes, of the median call and of the worst process's p90 and p99."""
+    return {"gelem_per_s": statistics.median(sum(r["gelem_per_s"] for r in run) for run in runs),
+            "median_us": statistics.median(statistics.median(r["median_us"] for r in run)
+                                           for run in runs),
+            "p90_us": statistics.median(max(r["p90_us"] for r in run) for run in runs),
+            "p99_us": statistics.median(max(r["p99_us"] for r in run) for run in runs)}
 
 
 class Check(NamedTuple):
@@ -262,15 +280,15 @@ def matmul_table(figures, sizes, contenders):
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     checks = []
     for size in sizes:
-        base = figures["matmul", "alone", ONE_THREAD, size][0]["median_us"]
+        base = summary(figures["matmul", "alone", ONE_THREAD, size])["median_us"]
         for contender in contenders:
-            alone, = figures["matmul", "alone", contender, size]
-            after, = figures["matmul", "after matmul", contender, size]
+            alone = summary(figures["matmul", "alone", contender, size])
+            after = summary(figures["matmul", "after matmul", contender, size])
             print(f"| {contender} | {label(size)} | {alone['median_us']:,.1f} us "
                   f"| {after['median_us']:,.1f} us | {after['p90_us']:,.1f} us "
                   f"| {after['p99_us']:,.1f} us | {after['median_us'] / base:.2f} "
                   f"| {after['p90_us'] / base:.2f} |")
-        after, = figures["matmul", "after matmul", DEFAULT, size]
+        after = summary(figures["matmul", "after matmul", DEFAULT, size])
         checks += [Check(f"after a matmul, {label(size)}: median / one thread alone",
                          after["median_us"] / base, False, 1.5),
                    Check(f"after a matmul, {label(size)}: p90 / one thread alone",
@@ -289,34 +307,31 @@ def process_table(figures, sizes, contenders, cpus, seconds):
     checks, notes = [], []
     for scenario, setting in settings:
         for size in sizes:
-            one_thread = sum(r["gelem_per_s"] for r in figures[scenario, setting, ONE_THREAD, size])
-            alone_call = figures["processes", "alone", ONE_THREAD, size][0]["median_us"]
+            one_thread = summary(figures[scenario, setting, ONE_THREAD, size])["gelem_per_s"]
+            alone_call = summary(figures["processes", "alone", ONE_THREAD, size])["median_us"]
             for contender in contenders:
-                reports = figures[scenario, setting, contender, size]
-                rate = sum(r["gelem_per_s"] for r in reports)
-                p99 = max(r["p99_us"] for r in reports)
-                print(f"| {setting} | {contender} | {label(size)} | {rate:.3f} "
-                      f"| {rate / one_thread:.2f} "
-                      f"| {statistics.median(r['median_us'] for r in reports):,.1f} us "
-                      f"| {max(r['p90_us'] for r in reports):,.1f} us | {p99:,.1f} us "
-                      f"| {p99 / alone_call:.1f} |")
+                case = summary(figures[scenario, setting, contender, size])
+                ratio = case["gelem_per_s"] / one_thread
+                print(f"| {setting} | {contender} | {label(size)} | {case['gelem_per_s']:.3f} "
+                      f"| {ratio:.2f} | {case['median_us']:,.1f} us | {case['p90_us']:,.1f} us "
+                      f"| {case['p99_us']:,.1f} us | {case['p99_us'] / alone_call:.1f} |")
                 if contender != DEFAULT:
                     continue
-                ratio = rate / one_thread
-                case = f"{setting}, {label(size)}"
+                where = f"{setting}, {label(size)}"
                 if scenario == "processes" and setting == "alone":
-                    checks.append(Check(f"{case}: default / one thread", ratio, True, 1.8))
+                    checks.append(Check(f"{where}: default / one thread", ratio, True, 1.8))
                 elif scenario == "processes":
-                    checks.append(Check(f"{case}: aggregate default / one thread", ratio, True, 0.9))
+                    checks.append(Check(f"{where}: aggregate default / one thread", ratio, True, 0.9))
                 elif scenario == "beside":
-                    checks += [Check(f"{case}: default / one thread", ratio, True, 0.9),
-                               Check(f"{case}: p99 call / one thread alone median",
-                                     p99 / alone_call, False, 4.0)]
+                    checks += [Check(f"{where}: default / one thread", ratio, True, 0.9),
+                               Check(f"{where}: p99 call / one thread alone median",
+                                     case["p99_us"] / alone_call, False, 4.0)]
                 else:
-                    checks.append(Check(f"{case}: default / one thread", ratio, True, 0.95))
+                    checks.append(Check(f"{where}: default / one thread", ratio, True, 0.95))
+                    report = figures[scenario, setting, contender, size][0][0]
                     notes.append(f"in the {setting}, csigmoid's default is "
-                                 f"{reports[0]['max_threads']} thread(s), from "
-                                 f"{reports[0]['threads_from']}: {reports[0]['usable']}")
+                                 f"{report['max_threads']} thread(s), from "
+                                 f"{report['threads_from']}: {report['usable']}")
     for note in dict.fromkeys(notes):
         print(f"\n{note}")
     return checks
@@ -347,6 +362,9 @@ def parse_args(argv):
                         help="some of %(default)s")
     parser.add_argument("--seconds", type=float, default=3.0,
                         help="measured seconds per process and case (default: %(default)s)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs per case, the contenders alternating; the tables give "
+                             "the median over the runs (default: %(default)s)")
     parser.add_argument("--no-torch", action="store_true",
                         help="leave torch out even when it is installed")
     parser.add_argument("--json", metavar="FILE", help="save the raw figures as JSON")
@@ -359,8 +377,8 @@ def parse_args(argv):
     unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown or not args.scenarios:
         parser.error(f"--scenarios: expected some of {', '.join(SCENARIOS)}; got {unknown or 'none'}")
-    if min(args.sizes) < 1 or args.seconds <= 0:
-        parser.error("sizes and seconds must be positive")
+    if min(args.sizes) < 1 or args.seconds <= 0 or args.repeat < 1:
+        parser.error("sizes, seconds and repeat must be positive")
     return args
 
 
@@ -405,7 +423,7 @@ def main(argv):
         with open(args.json, "w") as f:
             json.dump({"command": ["python", "-m", "csigmoid", "bench", "--contention", *argv],
                        "figures": [{"scenario": k[0], "setting": k[1], "contender": k[2],
-                                    "size": k[3], "processes": v} for k, v in figures.items()],
+                                    "size": k[3], "runs": v} for k, v in figures.items()],
                        "skipped": skipped}, f, indent=1)
         print(f"\nraw figures written to {args.json}")
     return 0
