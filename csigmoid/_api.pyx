@@ -32,8 +32,10 @@ cdef extern from "_team.h" nogil:
     int watch_forks "csigmoid_team_watch_forks"()
     int team_threads "csigmoid_team_threads"(int64_t n, int cap)
     void team_record "csigmoid_team_record"(int threads, double elapsed, double alone)
+    void team_forget "csigmoid_team_forget"()
     double team_serial_left "csigmoid_team_serial_left"()
     double team_backoff "csigmoid_team_backoff"()
+    double team_credit "csigmoid_team_credit"()
 
 # The limit `csigmoid.threads(n)` sets for the calls made from the thread that
 # sets it (0: none), so that two Python threads can hold different limits.
@@ -151,11 +153,19 @@ def max_threads_source():
     return ("csigmoid.threads", "threadpoolctl", "OMP_NUM_THREADS", "usable CPUs")[source]
 
 
-def contention_backoff():
-    """(seconds the calls still run serially, the serial period last chosen)
-    of the contention rule (csigmoid/_team.h); (0.0, 0.0) when calls may run
-    in parallel and none has lost."""
-    return team_serial_left(), team_backoff()
+def contention_state():
+    """The contention rule's state (csigmoid/_team.h), in seconds:
+    "serial_left", how long calls still run on one thread; "serial_period",
+    the serial period last chosen (0 after enough gains); "credit", what
+    parallel calls gained minus what they lost, at most 0.05 (0.02 for a
+    team starting cold)."""
+    return {"serial_left": team_serial_left(), "serial_period": team_backoff(),
+            "credit": team_credit()}
+
+
+def forget_contention():
+    """Reset the contention rule, as in a child after fork (the tests start from it)."""
+    team_forget()
 
 
 def team_threads_for(n, cap):

@@ -40,13 +40,13 @@ def _threads_from() -> str:
 
 
 def _contention() -> str:
-    left, period = _api.contention_backoff()
-    if left > 0:
-        return (f"calls run on one thread for {left:.3g} s more (a parallel call was slower "
-                f"than one thread: other threads want the cores)")
-    if period > 0:
-        return f"none now (the last serial period was {period:.3g} s)"
-    return "none (no parallel call has been slower than one thread)"
+    state = _api.contention_state()
+    if state["serial_left"] > 0:
+        return (f"calls run on one thread for {state['serial_left']:.3g} s more (parallel "
+                f"calls were slower than one thread: other threads want the cores)")
+    if state["serial_period"] > 0:
+        return f"none now (the last serial period was {state['serial_period']:.3g} s)"
+    return "none (parallel calls have not lost against one thread)"
 
 
 def show_config(file: TextIO | None = None) -> None:

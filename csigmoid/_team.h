@@ -11,11 +11,11 @@
  *
  * - size: at least CSIGMOID_MIN_ELEMENTS_PER_THREAD elements per thread;
  * - fork: one thread in a child forked after a parallel region;
- * - contention: after a parallel call that took longer than its calling
- *   thread would have taken alone (a team member was kept off the CPU by
- *   other threads: another process, BLAS workers spinning after a matrix
- *   product, a CPU quota), calls run on one thread for a while, then one
- *   call tries the team again.
+ * - contention: when parallel calls lose against one thread on balance (a
+ *   team member kept off the CPU by other threads: another process, BLAS
+ *   workers spinning after a matrix product, a CPU quota), calls run on one
+ *   thread for a while, then one call tries the team again; a stall now and
+ *   then is paid from the gains of the calls around it.
  *
  * Fork.  GNU libgomp keeps the worker threads of the first parallel region
  * in a pool; fork() copies the pool's bookkeeping into the child but not the
@@ -36,17 +36,26 @@
  * a late thread gets less work, and reports two times: the call's
  * (`elapsed`) and the fastest rate any thread had over a chunk times the
  * whole array (`alone`: one thread that nothing interrupts; any thread,
- * the calling one included, may be the one kept waiting).  elapsed > alone
- * means the team lost against one thread, by more than
- * CSIGMOID_LOSS_FLOOR_NS: contention; the
- * policy then runs every call serially for CSIGMOID_BACKOFF_PER_LOSS times
- * the time lost (so probing costs at most ~1/20 of the time), doubling
- * that period after each further loss up to CSIGMOID_BACKOFF_MAX_NS; when it
- * ends, one call (one caller: the others stay serial meanwhile) probes with
- * the team; a call that gains halves the period remembered.  Alone on the
- * machine no call loses, and the cost is one relaxed load per call and two
- * clock reads per parallel call.  Nothing process-wide (OMP_WAIT_POLICY,
- * GOMP_SPINCOUNT, omp_set_dynamic) is changed.
+ * the calling one included, may be the one kept waiting).  alone - elapsed
+ * is what the team gained (negative: lost) against one thread.  Gains and
+ * losses add up in a credit, capped at CSIGMOID_CREDIT_MAX_NS: a stall now
+ * and then (another process's time slice, a hypervisor's) is paid from
+ * the gains of the calls around it, as it should be while the team is still
+ * faster overall.  When the credit goes negative, parallel calls are losing
+ * on balance: every call runs on one thread for CSIGMOID_BACKOFF_PER_LOSS
+ * times the deficit (so probing costs at most ~1/20 of the time), and
+ * that period doubles when the next one follows without a gain in between,
+ * up to CSIGMOID_BACKOFF_MAX_NS.  When the period ends, one call (one
+ * caller: the others stay serial meanwhile) probes with the team; a call
+ * that gains halves the period remembered.  A team starting cold (the
+ * pool's first call creates its threads; after a serial period they have
+ * gone to sleep) loses the time it takes to start or wake them, up to
+ * milliseconds on a busy machine, which says nothing about the calls after
+ * it: the credit starts at CSIGMOID_CREDIT_START_NS (at import, after fork
+ * and after each serial period), so that the warm calls decide.  Alone on the
+ * machine no call loses on balance, and the cost is one relaxed load per
+ * call and a clock read per chunk of a parallel call.  Nothing process-wide
+ * (OMP_WAIT_POLICY, GOMP_SPINCOUNT, omp_set_dynamic) is changed.
  *
  * State.  Process-wide (contention is the machine's, not one caller's) and
  * owned by the one module that includes this header, the one that calls the
@@ -68,16 +77,20 @@
  * the time, and 0.5x-0.6x from 8192 on. */
 #define CSIGMOID_MIN_ELEMENTS_PER_THREAD 2048
 
-/* A team that lost less than this against one thread did not meet
- * contention: a thread kept from a CPU loses at least a scheduler wake-up
- * (tens of microseconds; a time slice, milliseconds, when the cores are
- * busy), while starting a team on a small array costs about a microsecond
- * (measured: float32 sigmoid of 8192 elements, 2.1 us alone, 2.8 us on 2
- * threads), which the size rule is for.  Counting those would let small
- * calls make large ones serial. */
-#define CSIGMOID_LOSS_FLOOR_NS INT64_C(50000)
+/* The most that gains can bank against later losses: a stall of up to
+ * this much (a dozen 4 ms time slices) is paid from earlier gains; more
+ * turns calls serial.  At the onset of lasting contention, at most this much
+ * time is lost before they do.  Gains refill it at about half the time of
+ * every parallel call (0.1 s of calls of any size on 2 threads). */
+#define CSIGMOID_CREDIT_MAX_NS INT64_C(50000000)
 
-/* After a loss, calls stay serial for this many times the time lost. */
+/* The credit a cold team starts with: what starting or waking its threads
+ * cost on this 2-core machine while other sessions kept it busy (measured:
+ * 0.1 to 10 ms), twice over. */
+#define CSIGMOID_CREDIT_START_NS INT64_C(20000000)
+
+/* When the credit goes negative, calls stay serial for this many times the
+ * deficit. */
 #define CSIGMOID_BACKOFF_PER_LOSS 20
 
 /* The longest serial period: how long csigmoid may stay serial after the
@@ -98,17 +111,26 @@ static inline int csigmoid_team_size_rule(int64_t n, int cap)
 #include <omp.h>
 
 typedef struct {
+    int64_t credit_ns;          /* what parallel calls gained minus what they lost */
     int64_t serial_until_ns;    /* 0: none; else calls run on one thread until then */
     int64_t backoff_ns;         /* the serial period last chosen (0 after gains) */
     int64_t pool_started;       /* this process ran a parallel region */
     int64_t forked_after_pool;  /* forked from a process that had */
 } csigmoid_team_state;
 
-static csigmoid_team_state csigmoid_team;
+static csigmoid_team_state csigmoid_team = {CSIGMOID_CREDIT_START_NS, 0, 0, 0, 0};
 
 static inline int64_t csigmoid_team_now_ns(void)
 {
     return (int64_t)(omp_get_wtime() * 1e9);
+}
+
+/* Forget what contention taught: no serial period, the starting credit. */
+static inline void csigmoid_team_forget(void)
+{
+    csigmoid_atomic_store(&csigmoid_team.credit_ns, CSIGMOID_CREDIT_START_NS);
+    csigmoid_atomic_store(&csigmoid_team.serial_until_ns, 0);
+    csigmoid_atomic_store(&csigmoid_team.backoff_ns, 0);
 }
 
 #if !defined(_WIN32)
@@ -118,9 +140,8 @@ static void csigmoid_team_after_fork_in_child(void)
 {
     if (csigmoid_atomic_load(&csigmoid_team.pool_started))
         csigmoid_atomic_store(&csigmoid_team.forked_after_pool, 1);
-    /* the parent's backoff was about the parent's neighbours */
-    csigmoid_atomic_store(&csigmoid_team.serial_until_ns, 0);
-    csigmoid_atomic_store(&csigmoid_team.backoff_ns, 0);
+    /* what the parent learnt was about the parent's neighbours */
+    csigmoid_team_forget();
 }
 
 /* Register the fork handler, once, at import; 0 on success (an errno otherwise). */
@@ -159,33 +180,46 @@ static inline int csigmoid_team_threads(int64_t n, int cap)
 }
 
 /* What a call whose team had `threads` threads observed (the driver's
- * timing, seconds): a loss beyond the floor starts or lengthens a serial
- * period; any other outcome ends it and halves the period remembered.  Calls on one thread teach nothing
- * (that is also what a region OpenMP ran on one thread reports). */
+ * timing, seconds): its gain, alone - elapsed, goes into the credit; a
+ * credit below 0 starts a serial period (after which the team starts cold
+ * again, with the starting credit), any other outcome ends one, and a gain
+ * halves the period remembered.  Calls on one
+ * thread teach nothing (that is also what a region OpenMP ran on one thread
+ * reports). */
 static inline void csigmoid_team_record(int threads, double elapsed, double alone)
 {
-    int64_t backoff, lost_ns;
+    int64_t gain, credit, backoff;
+    double gain_s = alone - elapsed;
     if (threads <= 1)
         return;
+    gain = gain_s >= CSIGMOID_CREDIT_MAX_NS * 1e-9 ? CSIGMOID_CREDIT_MAX_NS
+         : gain_s <= -CSIGMOID_BACKOFF_MAX_NS * 1e-9 ? -CSIGMOID_BACKOFF_MAX_NS
+         : (int64_t)(gain_s * 1e9);
+    credit = csigmoid_atomic_load(&csigmoid_team.credit_ns);
+    if (gain < 0 || credit < CSIGMOID_CREDIT_MAX_NS) {
+        credit = csigmoid_atomic_fetch_add(&csigmoid_team.credit_ns, gain) + gain;
+        if (credit > CSIGMOID_CREDIT_MAX_NS)
+            csigmoid_atomic_store(&csigmoid_team.credit_ns, CSIGMOID_CREDIT_MAX_NS);
+    }
     backoff = csigmoid_atomic_load(&csigmoid_team.backoff_ns);
-    if (!(elapsed - alone > CSIGMOID_LOSS_FLOOR_NS * 1e-9)) {
-        if (backoff != 0)
+    if (credit >= 0) {
+        if (gain > 0 && backoff != 0)
             csigmoid_atomic_store(&csigmoid_team.backoff_ns, backoff / 2);
         if (csigmoid_atomic_load(&csigmoid_team.serial_until_ns) != 0)
             csigmoid_atomic_store(&csigmoid_team.serial_until_ns, 0);
         return;
     }
-    lost_ns = (int64_t)((elapsed - alone) * 1e9);
-    backoff = 2 * backoff > CSIGMOID_BACKOFF_PER_LOSS * lost_ns
-            ? 2 * backoff : CSIGMOID_BACKOFF_PER_LOSS * lost_ns;
+    csigmoid_atomic_store(&csigmoid_team.credit_ns, CSIGMOID_CREDIT_START_NS);
+    backoff = 2 * backoff > -credit * CSIGMOID_BACKOFF_PER_LOSS
+            ? 2 * backoff : -credit * CSIGMOID_BACKOFF_PER_LOSS;
     if (backoff > CSIGMOID_BACKOFF_MAX_NS)
         backoff = CSIGMOID_BACKOFF_MAX_NS;
     csigmoid_atomic_store(&csigmoid_team.backoff_ns, backoff);
     csigmoid_atomic_store(&csigmoid_team.serial_until_ns, csigmoid_team_now_ns() + backoff);
 }
 
-/* The serial period still ahead, and the one last chosen, in seconds (for
- * show_config and the tests). */
+/* The serial period still ahead, the one last chosen and the credit, in
+ * seconds (for show_config and the tests). */
 static inline double csigmoid_team_serial_left(void)
 {
     int64_t until = csigmoid_atomic_load(&csigmoid_team.serial_until_ns);
@@ -198,6 +232,11 @@ static inline double csigmoid_team_backoff(void)
     return csigmoid_atomic_load(&csigmoid_team.backoff_ns) * 1e-9;
 }
 
+static inline double csigmoid_team_credit(void)
+{
+    return csigmoid_atomic_load(&csigmoid_team.credit_ns) * 1e-9;
+}
+
 #else  /* built without OpenMP: every call is serial, nothing to watch */
 static int csigmoid_team_watch_forks(void) { return 0; }
 static inline int csigmoid_team_threads(int64_t n, int cap) { (void)n; (void)cap; return 1; }
@@ -205,8 +244,10 @@ static inline void csigmoid_team_record(int threads, double elapsed, double alon
 {
     (void)threads; (void)elapsed; (void)alone;
 }
+static inline void csigmoid_team_forget(void) {}
 static inline double csigmoid_team_serial_left(void) { return 0.0; }
 static inline double csigmoid_team_backoff(void) { return 0.0; }
+static inline double csigmoid_team_credit(void) { return 0.0; }
 #endif
 
 #endif

@@ -18,22 +18,12 @@ sys.path.insert(0, str(TESTS))
 from csigmoid import _api, _isa  # noqa: E402
 
 
-def clear_contention_backoff():
-    """Record gains until nothing of an earlier loss is left (each ends the
-    serial period and halves the one remembered)."""
-    for _ in range(64):
-        if _api.contention_backoff() == (0.0, 0.0):
-            return
-        _api.record_team_call(2, 0.0, 1.0)
-    raise AssertionError(f"the contention backoff does not clear: {_api.contention_backoff()}")
-
-
 @pytest.fixture(autouse=True)
-def parallel_calls_allowed():
-    """Start every test with csigmoid's contention backoff cleared: a
-    parallel call that lost against one thread in an earlier test, because
-    something else had the cores, must not make this test's calls serial."""
-    clear_contention_backoff()
+def contention_forgotten():
+    """Start every test with csigmoid's contention rule reset: a parallel call
+    that lost against one thread in an earlier test, because something else
+    had the cores, must not make this test's calls serial."""
+    _api.forget_contention()
 
 
 @pytest.fixture(params=_isa.available_variants())

@@ -39,11 +39,11 @@ def test_show_config_says_where_the_thread_count_comes_from(capsys):
     assert labels["max threads from"] == "csigmoid.threads(n) in this thread"
 
 
-def test_show_config_reports_the_contention_backoff(capsys):
+def test_show_config_reports_the_contention_rule(capsys):
     assert labelled(capsys)["contention backoff"].startswith("none")
     if not _cpu.openmp_version():
         return
-    _api.record_team_call(2, 0.0201, 0.0001)        # a parallel call lost 20 ms: 0.4 s serial
+    _api.record_team_call(2, 0.0401, 0.0001)        # 40 ms lost, 20 ms beyond the credit: 0.4 s
     assert labelled(capsys)["contention backoff"].startswith("calls run on one thread for 0.")
     _api.record_team_call(2, 0.0, 0.0001)
     assert labelled(capsys)["contention backoff"] == "none now (the last serial period was 0.2 s)"
