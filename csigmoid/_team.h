@@ -51,8 +51,10 @@
  * pool's first call creates its threads; after a serial period they have
  * gone to sleep) loses the time it takes to start or wake them, up to
  * milliseconds on a busy machine, which says nothing about the calls after
- * it: the credit starts at CSIGMOID_CREDIT_START_NS (at import, after fork
- * and after each serial period), so that the warm calls decide.  Alone on the
+ * it: a process starts with the whole CSIGMOID_CREDIT_MAX_NS (at import and
+ * after fork: nothing says yet that the cores are contended, and at worst
+ * that much is lost once), and a probe after a serial period with
+ * CSIGMOID_CREDIT_PROBE_NS, so that the warm calls decide.  Alone on the
  * machine no call loses on balance, and the cost is one relaxed load per
  * call and a clock read per chunk of a parallel call.  Nothing process-wide
  * (OMP_WAIT_POLICY, GOMP_SPINCOUNT, omp_set_dynamic) is changed.
@@ -84,10 +86,10 @@
  * every parallel call (0.1 s of calls of any size on 2 threads). */
 #define CSIGMOID_CREDIT_MAX_NS INT64_C(50000000)
 
-/* The credit a cold team starts with: what starting or waking its threads
- * cost on this 2-core machine while other sessions kept it busy (measured:
- * 0.1 to 10 ms), twice over. */
-#define CSIGMOID_CREDIT_START_NS INT64_C(20000000)
+/* The credit of a probe after a serial period: what waking the team's
+ * sleeping threads cost on this 2-core machine while other sessions kept it
+ * busy (measured: 0.1 to 10 ms), twice over. */
+#define CSIGMOID_CREDIT_PROBE_NS INT64_C(20000000)
 
 /* When the credit goes negative, calls stay serial for this many times the
  * deficit. */
@@ -118,17 +120,18 @@ typedef struct {
     int64_t forked_after_pool;  /* forked from a process that had */
 } csigmoid_team_state;
 
-static csigmoid_team_state csigmoid_team = {CSIGMOID_CREDIT_START_NS, 0, 0, 0, 0};
+static csigmoid_team_state csigmoid_team = {CSIGMOID_CREDIT_MAX_NS, 0, 0, 0, 0};
 
 static inline int64_t csigmoid_team_now_ns(void)
 {
     return (int64_t)(omp_get_wtime() * 1e9);
 }
 
-/* Forget what contention taught: no serial period, the starting credit. */
+/* Forget what contention taught, as a new process: no serial period, the
+ * whole credit. */
 static inline void csigmoid_team_forget(void)
 {
-    csigmoid_atomic_store(&csigmoid_team.credit_ns, CSIGMOID_CREDIT_START_NS);
+    csigmoid_atomic_store(&csigmoid_team.credit_ns, CSIGMOID_CREDIT_MAX_NS);
     csigmoid_atomic_store(&csigmoid_team.serial_until_ns, 0);
     csigmoid_atomic_store(&csigmoid_team.backoff_ns, 0);
 }
@@ -182,7 +185,7 @@ static inline int csigmoid_team_threads(int64_t n, int cap)
 /* What a call whose team had `threads` threads observed (the driver's
  * timing, seconds): its gain, alone - elapsed, goes into the credit; a
  * credit below 0 starts a serial period (after which the team starts cold
- * again, with the starting credit), any other outcome ends one, and a gain
+ * again, with a probe's credit), any other outcome ends one, and a gain
  * halves the period remembered.  Calls on one
  * thread teach nothing (that is also what a region OpenMP ran on one thread
  * reports). */
@@ -209,7 +212,7 @@ static inline void csigmoid_team_record(int threads, double elapsed, double alon
             csigmoid_atomic_store(&csigmoid_team.serial_until_ns, 0);
         return;
     }
-    csigmoid_atomic_store(&csigmoid_team.credit_ns, CSIGMOID_CREDIT_START_NS);
+    csigmoid_atomic_store(&csigmoid_team.credit_ns, CSIGMOID_CREDIT_PROBE_NS);
     backoff = 2 * backoff > -credit * CSIGMOID_BACKOFF_PER_LOSS
             ? 2 * backoff : -credit * CSIGMOID_BACKOFF_PER_LOSS;
     if (backoff > CSIGMOID_BACKOFF_MAX_NS)

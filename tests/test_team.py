@@ -16,8 +16,9 @@ from csigmoid import _api, _cpu
 LARGE = 1_000_000
 
 
-START = 0.02                # the credit of a team starting cold, seconds
-NOTHING_LEARNT = {"serial_left": 0.0, "serial_period": 0.0, "credit": START}
+FRESH = 0.05                # the credit a process starts with, seconds (the most it holds)
+PROBE = 0.02                # the credit after a serial period
+NOTHING_LEARNT = {"serial_left": 0.0, "serial_period": 0.0, "credit": FRESH}
 
 
 @pytest.fixture
@@ -43,18 +44,18 @@ def test_size_rule_gives_each_thread_2048_elements(policy):
     assert _api.team_threads_for(LARGE, 1) == 1
 
 
-def test_a_cold_start_is_paid_from_the_starting_credit(policy):
-    """Starting or waking a team's threads: milliseconds on a busy machine."""
+def test_a_cold_start_is_paid_from_the_credit(policy):
+    """Starting a team's threads: milliseconds on a busy machine."""
     _api.record_team_call(2, 0.0102, 0.0002)        # the first call lost 10 ms
     assert state() == {"serial_left": 0.0, "serial_period": 0.0,
-                       "credit": pytest.approx(0.01, rel=1e-3)}
+                       "credit": pytest.approx(FRESH - 0.01, rel=1e-3)}
     assert _api.team_threads_for(LARGE, 2) == 2
 
 
 def test_a_loss_beyond_the_credit_makes_calls_serial_then_one_call_probes(policy):
-    _api.record_team_call(2, 0.032, 0.002)          # the team took 30 ms more than one thread
+    _api.record_team_call(2, 0.062, 0.002)          # the team took 60 ms more than one thread
     assert state()["serial_period"] == pytest.approx(0.2, rel=1e-3)   # 20 times the deficit
-    assert 0 < state()["serial_left"] <= 0.2 and state()["credit"] == START
+    assert 0 < state()["serial_left"] <= 0.2 and state()["credit"] == PROBE
     assert _api.team_threads_for(LARGE, 2) == 1
     time.sleep(state()["serial_left"] + 0.01)
     assert _api.team_threads_for(LARGE, 2) == 2     # the probe
@@ -62,32 +63,33 @@ def test_a_loss_beyond_the_credit_makes_calls_serial_then_one_call_probes(policy
     _api.record_team_call(2, 0.001, 0.002)          # the probe gained 1 ms
     assert _api.team_threads_for(LARGE, 2) == 2
     assert state() == {"serial_left": 0.0, "serial_period": pytest.approx(0.1, rel=1e-3),
-                       "credit": pytest.approx(START + 0.001, rel=1e-3)}
+                       "credit": pytest.approx(PROBE + 0.001, rel=1e-3)}
 
 
 def test_gains_pay_for_a_stall_now_and_then(policy):
     for _ in range(200):
         _api.record_team_call(2, 0.0005, 0.001)     # each gains 0.5 ms
-    assert state()["credit"] == pytest.approx(0.05)  # banked up to 50 ms
+    assert state()["credit"] == pytest.approx(FRESH)  # banked up to 50 ms
     _api.record_team_call(2, 0.0045, 0.0005)        # a 4 ms stall: paid from the credit
     assert state() == {"serial_left": 0.0, "serial_period": 0.0,
                        "credit": pytest.approx(0.046, rel=1e-3)}
     assert _api.team_threads_for(LARGE, 2) == 2
     _api.record_team_call(2, 0.0605, 0.0005)        # 60 ms: 14 ms more than the credit
-    assert state()["credit"] == START
+    assert state()["credit"] == PROBE
     assert state()["serial_period"] == pytest.approx(0.28, rel=1e-3)
     assert state()["serial_left"] > 0
 
 
 def test_losing_probes_double_the_period_up_to_one_second_and_gains_halve_it(policy):
-    periods = []
-    for _ in range(5):
+    _api.record_team_call(2, 0.0601, 0.0001)        # 10 ms beyond a new process's credit
+    periods = [state()["serial_period"]]
+    for _ in range(4):
         _api.record_team_call(2, 0.0301, 0.0001)    # each probe loses 30 ms: 10 ms beyond
         periods.append(state()["serial_period"])
     assert periods == pytest.approx([0.2, 0.4, 0.8, 1.0, 1.0], rel=1e-3)
     _api.record_team_call(2, 0.0, 0.0001)           # a gain of 0.1 ms
     assert state() == {"serial_left": 0.0, "serial_period": pytest.approx(0.5, rel=1e-3),
-                       "credit": pytest.approx(START + 1e-4, rel=1e-3)}
+                       "credit": pytest.approx(PROBE + 1e-4, rel=1e-3)}
     _api.record_team_call(2, 0.0201, 0.0001)        # loses 20 ms: paid from the credit
     assert state()["serial_left"] == 0
     _api.record_team_call(2, 0.00021, 0.0001)       # loses 110 us: 10 us more than the credit
@@ -95,7 +97,7 @@ def test_losing_probes_double_the_period_up_to_one_second_and_gains_halve_it(pol
 
 
 def test_a_short_deficit_costs_a_short_serial_period(policy):
-    _api.record_team_call(2, 0.02016, 0.0001)       # 60 us more than the starting credit
+    _api.record_team_call(2, 0.05016, 0.0001)       # 60 us more than a new process's credit
     assert state()["serial_period"] == pytest.approx(1.2e-3, rel=1e-3)
 
 
@@ -107,7 +109,7 @@ def test_small_arrays_losing_do_not_make_large_ones_serial(policy):
         _api.record_team_call(2, 2.8e-6, 2.1e-6)
         if i % 10 == 0:
             _api.record_team_call(2, 120e-6, 240e-6)
-    assert state()["serial_left"] == 0 and state()["credit"] > START
+    assert state()["serial_left"] == 0 and state()["credit"] > FRESH / 2
 
 
 def test_calls_on_one_thread_teach_nothing(policy):
@@ -116,7 +118,7 @@ def test_calls_on_one_thread_teach_nothing(policy):
 
 
 def test_one_probe_among_concurrent_callers(policy):
-    _api.record_team_call(2, 0.0301, 0.0001)
+    _api.record_team_call(2, 0.0601, 0.0001)
     time.sleep(state()["serial_left"] + 0.01)
     callers = 16
     start = threading.Barrier(callers)
@@ -144,7 +146,7 @@ def test_calls_never_hang_while_the_policy_flips(policy):
 
     def flip():
         while not stop.is_set():
-            _api.record_team_call(2, 0.0301, 0.0001)   # 30 ms lost: 0.2 s serial
+            _api.record_team_call(2, 0.0701, 0.0001)   # 70 ms lost: serial
             time.sleep(0.0005)
             _api.record_team_call(2, 0.0, 0.0001)
 
