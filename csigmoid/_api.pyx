@@ -156,7 +156,7 @@ def max_threads_source():
 def contention_state():
     """The contention rule's state (csigmoid/_team.h), in seconds:
     "serial_left", how long calls still run on one thread; "serial_period",
-    the serial period last chosen (0 after enough gains); "credit", what
+    the serial period last chosen (halved each time the credit is full); "credit", what
     parallel calls gained minus what they lost, at most 0.05 (where a
     process starts; 0.02 after a serial period)."""
     return {"serial_left": team_serial_left(), "serial_period": team_backoff(),

@@ -46,8 +46,12 @@
  * times the deficit (so probing costs at most ~1/20 of the time), and
  * that period doubles when the next one follows without a gain in between,
  * up to CSIGMOID_BACKOFF_MAX_NS.  When the period ends, one call (one
- * caller: the others stay serial meanwhile) probes with the team; a call
- * that gains halves the period remembered.  A team starting cold (the
+ * caller: the others stay serial meanwhile) probes with the team.  The
+ * period remembered is halved each time the credit is full again: the team
+ * has been winning for a while, not just a call now and then between
+ * stalls (on a loaded machine a probe round wins some calls, and halving on
+ * those kept probes frequent: two processes at once lost 17% against one
+ * thread each).  A team starting cold (the
  * pool's first call creates its threads; after a serial period they have
  * gone to sleep) loses the time it takes to start or wake them, up to
  * milliseconds on a busy machine, which says nothing about the calls after
@@ -185,8 +189,8 @@ static inline int csigmoid_team_threads(int64_t n, int cap)
 /* What a call whose team had `threads` threads observed (the driver's
  * timing, seconds): its gain, alone - elapsed, goes into the credit; a
  * credit below 0 starts a serial period (after which the team starts cold
- * again, with a probe's credit), any other outcome ends one, and a gain
- * halves the period remembered.  Calls on one
+ * again, with a probe's credit), any other outcome ends one, and a full
+ * credit halves the period remembered.  Calls on one
  * thread teach nothing (that is also what a region OpenMP ran on one thread
  * reports). */
 static inline void csigmoid_team_record(int threads, double elapsed, double alone)
@@ -206,7 +210,7 @@ static inline void csigmoid_team_record(int threads, double elapsed, double alon
     }
     backoff = csigmoid_atomic_load(&csigmoid_team.backoff_ns);
     if (credit >= 0) {
-        if (gain > 0 && backoff != 0)
+        if (credit >= CSIGMOID_CREDIT_MAX_NS && backoff != 0)
             csigmoid_atomic_store(&csigmoid_team.backoff_ns, backoff / 2);
         if (csigmoid_atomic_load(&csigmoid_team.serial_until_ns) != 0)
             csigmoid_atomic_store(&csigmoid_team.serial_until_ns, 0);

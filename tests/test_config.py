@@ -46,4 +46,4 @@ def test_show_config_reports_the_contention_rule(capsys):
     _api.record_team_call(2, 0.0701, 0.0001)        # 70 ms lost, 20 ms beyond the credit: 0.4 s
     assert labelled(capsys)["contention backoff"].startswith("calls run on one thread for 0.")
     _api.record_team_call(2, 0.0, 0.0001)
-    assert labelled(capsys)["contention backoff"] == "none now (the last serial period was 0.2 s)"
+    assert labelled(capsys)["contention backoff"] == "none now (the last serial period was 0.4 s)"

@@ -62,7 +62,7 @@ def test_a_loss_beyond_the_credit_makes_calls_serial_then_one_call_probes(policy
     assert _api.team_threads_for(LARGE, 2) == 1     # the others wait for its verdict
     _api.record_team_call(2, 0.001, 0.002)          # the probe gained 1 ms
     assert _api.team_threads_for(LARGE, 2) == 2
-    assert state() == {"serial_left": 0.0, "serial_period": pytest.approx(0.1, rel=1e-3),
+    assert state() == {"serial_left": 0.0, "serial_period": pytest.approx(0.2, rel=1e-3),
                        "credit": pytest.approx(PROBE + 0.001, rel=1e-3)}
 
 
@@ -80,20 +80,34 @@ def test_gains_pay_for_a_stall_now_and_then(policy):
     assert state()["serial_left"] > 0
 
 
-def test_losing_probes_double_the_period_up_to_one_second_and_gains_halve_it(policy):
+def test_losing_probes_double_the_period_up_to_one_second(policy):
     _api.record_team_call(2, 0.0601, 0.0001)        # 10 ms beyond a new process's credit
     periods = [state()["serial_period"]]
     for _ in range(4):
         _api.record_team_call(2, 0.0301, 0.0001)    # each probe loses 30 ms: 10 ms beyond
         periods.append(state()["serial_period"])
     assert periods == pytest.approx([0.2, 0.4, 0.8, 1.0, 1.0], rel=1e-3)
-    _api.record_team_call(2, 0.0, 0.0001)           # a gain of 0.1 ms
-    assert state() == {"serial_left": 0.0, "serial_period": pytest.approx(0.5, rel=1e-3),
+    _api.record_team_call(2, 0.0, 0.0001)           # a gain of 0.1 ms between stalls
+    assert state() == {"serial_left": 0.0, "serial_period": pytest.approx(1.0, rel=1e-3),
                        "credit": pytest.approx(PROBE + 1e-4, rel=1e-3)}
     _api.record_team_call(2, 0.0201, 0.0001)        # loses 20 ms: paid from the credit
     assert state()["serial_left"] == 0
     _api.record_team_call(2, 0.00021, 0.0001)       # loses 110 us: 10 us more than the credit
-    assert state()["serial_period"] == pytest.approx(1.0, rel=1e-3)   # doubled, not 20 x 10 us
+    assert state()["serial_period"] == pytest.approx(1.0, rel=1e-3)   # not 20 x 10 us
+
+
+def test_a_full_credit_halves_the_period_remembered(policy):
+    """The team has been winning for a while: contention is over."""
+    _api.record_team_call(2, 0.0601, 0.0001)        # 0.2 s serial
+    _api.record_team_call(2, 0.0202, 0.0001)        # the probe loses its 20 ms and 0.1 ms more
+    assert state()["serial_period"] == pytest.approx(0.4, rel=1e-3)
+    _api.record_team_call(2, 0.0, 0.029)            # gains 29 ms: 49 ms of credit
+    assert state()["serial_period"] == pytest.approx(0.4, rel=1e-3)
+    periods = []
+    for _ in range(3):
+        _api.record_team_call(2, 0.0, 0.002)        # full, and full again
+        periods.append(state()["serial_period"])
+    assert periods == pytest.approx([0.2, 0.1, 0.05], rel=1e-3)
 
 
 def test_a_short_deficit_costs_a_short_serial_period(policy):
