@@ -34,7 +34,6 @@ cdef extern from "_team.h" nogil:
     void team_record "csigmoid_team_record"(int threads, double elapsed, double alone)
     void team_forget "csigmoid_team_forget"()
     double team_serial_left "csigmoid_team_serial_left"()
-    double team_backoff "csigmoid_team_backoff"()
     double team_credit "csigmoid_team_credit"()
 
 # The limit `csigmoid.threads(n)` sets for the calls made from the thread that
@@ -155,12 +154,10 @@ def max_threads_source():
 
 def contention_state():
     """The contention rule's state (csigmoid/_team.h), in seconds:
-    "serial_left", how long calls still run on one thread; "serial_period",
-    the serial period last chosen (halved each time the credit is full); "credit", what
+    "serial_left", how long calls still run on one thread; "credit", what
     parallel calls gained minus what they lost, at most 0.05 (where a
-    process starts; 0.02 after a serial period)."""
-    return {"serial_left": team_serial_left(), "serial_period": team_backoff(),
-            "credit": team_credit()}
+    process starts; 0.02 for a probe after a serial period)."""
+    return {"serial_left": team_serial_left(), "credit": team_credit()}
 
 
 def forget_contention():

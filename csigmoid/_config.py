@@ -44,9 +44,8 @@ def _contention() -> str:
     if state["serial_left"] > 0:
         return (f"calls run on one thread for {state['serial_left']:.3g} s more (parallel "
                 f"calls were slower than one thread: other threads want the cores)")
-    if state["serial_period"] > 0:
-        return f"none now (the last serial period was {state['serial_period']:.3g} s)"
-    return "none (parallel calls have not lost against one thread)"
+    return (f"none (parallel calls may run; {state['credit'] * 1e3:.3g} ms gained against "
+            f"one thread is banked against stalls)")
 
 
 def show_config(file: TextIO | None = None) -> None:
@@ -79,7 +78,7 @@ def show_config(file: TextIO | None = None) -> None:
     `csigmoid.threads` limit; else a thread count set through
     OMP_NUM_THREADS or threadpoolctl; else the CPUs this process may use,
     the fewer of its CPU affinity mask and its cgroup CPU quota (which
-    OpenMP itself ignores).  "contention backoff" says whether calls run on
+    OpenMP itself ignores).  "contention" says whether calls run on
     one thread for now because a recent parallel call was slower than one
     thread would have been (other threads wanted the cores); see the README,
     Threads.  "kernels runnable here" are the SIMD variants both built
@@ -97,7 +96,7 @@ def show_config(file: TextIO | None = None) -> None:
                     OpenMP: ...
                max threads: ...
           max threads from: ...
-        contention backoff: ...
+                contention: ...
               CPU supports: ...
      kernels runnable here: ...
              kernel in use: ...
@@ -109,7 +108,7 @@ def show_config(file: TextIO | None = None) -> None:
         "openmp": "OpenMP",
         "max_threads": "max threads",
         "max_threads_from": "max threads from",
-        "contention": "contention backoff",
+        "contention": "contention",
         "cpu_level": "CPU supports",
         "kernel_variants": "kernels runnable here",
         "kernel_in_use": "kernel in use",

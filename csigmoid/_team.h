@@ -14,8 +14,8 @@
  * - contention: when parallel calls lose against one thread on balance (a
  *   team member kept off the CPU by other threads: another process, BLAS
  *   workers spinning after a matrix product, a CPU quota), calls run on one
- *   thread for a while, then one call tries the team again; a stall now and
- *   then is paid from the gains of the calls around it.
+ *   thread for a second, then one call tries the team again; a stall now
+ *   and then is paid from the gains of the calls around it.
  *
  * Fork.  GNU libgomp keeps the worker threads of the first parallel region
  * in a pool; fork() copies the pool's bookkeeping into the child but not the
@@ -37,31 +37,26 @@
  * (`elapsed`) and the fastest rate any thread had over a chunk times the
  * whole array (`alone`: one thread that nothing interrupts; any thread,
  * the calling one included, may be the one kept waiting).  alone - elapsed
- * is what the team gained (negative: lost) against one thread.  Gains and
- * losses add up in a credit, capped at CSIGMOID_CREDIT_MAX_NS: a stall now
- * and then (another process's time slice, a hypervisor's) is paid from
- * the gains of the calls around it, as it should be while the team is still
+ * is what the team gained (negative: lost) against one thread.
+ *
+ * Gains and losses add up in a credit of at most CSIGMOID_CREDIT_MAX_NS: a
+ * stall now and then (another process's time slice, a hypervisor's) is paid
+ * from the gains of the calls around it, as it should be while the team is
  * faster overall.  When the credit goes negative, parallel calls are losing
- * on balance: every call runs on one thread for CSIGMOID_BACKOFF_PER_LOSS
- * times the deficit (so probing costs at most ~1/20 of the time), and
- * that period doubles when the next one follows without a gain in between,
- * up to CSIGMOID_BACKOFF_MAX_NS.  When the period ends, one call (one
- * caller: the others stay serial meanwhile) probes with the team.  The
- * period remembered is halved each time the credit is full again: the team
- * has been winning for a while, not just a call now and then between
- * stalls (on a loaded machine a probe round wins some calls, and halving on
- * those kept probes frequent: two processes at once lost 17% against one
- * thread each).  A team starting cold (the
- * pool's first call creates its threads; after a serial period they have
- * gone to sleep) loses the time it takes to start or wake them, up to
- * milliseconds on a busy machine, which says nothing about the calls after
- * it: a process starts with the whole CSIGMOID_CREDIT_MAX_NS (at import and
- * after fork: nothing says yet that the cores are contended, and at worst
- * that much is lost once), and a probe after a serial period with
- * CSIGMOID_CREDIT_PROBE_NS, so that the warm calls decide.  Alone on the
- * machine no call loses on balance, and the cost is one relaxed load per
- * call and a clock read per chunk of a parallel call.  Nothing process-wide
- * (OMP_WAIT_POLICY, GOMP_SPINCOUNT, omp_set_dynamic) is changed.
+ * on balance: every call runs on one thread for CSIGMOID_SERIAL_NS, then one
+ * call (one caller: the others stay serial meanwhile) probes with the team,
+ * and so on while they keep losing.  A team starting cold (the pool's first
+ * call creates its threads; after a serial period they have gone to sleep)
+ * loses the time it takes to start or wake them, up to tens of milliseconds
+ * on a machine whose other CPU is busy, which says nothing about the calls
+ * after it: a process starts with the whole credit (nothing says yet that
+ * the cores are contended, and at worst that much is lost once) and a
+ * probe with CSIGMOID_CREDIT_PROBE_NS, so that the warm calls decide.  Under
+ * lasting contention that costs one probe's credit and a stall per serial
+ * period, ~3%; alone on the machine no call loses on balance, and the cost
+ * is one relaxed load per call and a clock read per chunk of a parallel
+ * call.  Nothing process-wide (OMP_WAIT_POLICY, GOMP_SPINCOUNT,
+ * omp_set_dynamic) is changed.
  *
  * State.  Process-wide (contention is the machine's, not one caller's) and
  * owned by the one module that includes this header, the one that calls the
@@ -87,7 +82,10 @@
  * this much (a dozen 4 ms time slices) is paid from earlier gains; more
  * turns calls serial.  At the onset of lasting contention, at most this much
  * time is lost before they do.  Gains refill it at about half the time of
- * every parallel call (0.1 s of calls of any size on 2 threads). */
+ * every parallel call (0.1 s of calls of any size on 2 threads).  Where a
+ * process starts: the pool's first calls settle in tens of ms on a machine
+ * whose other CPU is busy (measured 13.5 + 6.8 + 15.8 ms); with 20 ms, 2 of
+ * 4 such runs went serial, with 50 ms none of 6. */
 #define CSIGMOID_CREDIT_MAX_NS INT64_C(50000000)
 
 /* The credit of a probe after a serial period: what waking the team's
@@ -95,13 +93,11 @@
  * busy (measured: 0.1 to 10 ms), twice over. */
 #define CSIGMOID_CREDIT_PROBE_NS INT64_C(20000000)
 
-/* When the credit goes negative, calls stay serial for this many times the
- * deficit. */
-#define CSIGMOID_BACKOFF_PER_LOSS 20
-
-/* The longest serial period: how long csigmoid may stay serial after the
- * cores have become free again. */
-#define CSIGMOID_BACKOFF_MAX_NS INT64_C(1000000000)
+/* How long calls stay serial once the credit is spent: at least 20 times
+ * what a round of parallel calls that spent it lost (a probe's credit), so
+ * that probing under lasting contention costs at most ~3% of the time; and
+ * how long csigmoid may stay serial after the cores have become free. */
+#define CSIGMOID_SERIAL_NS INT64_C(1000000000)
 
 /* Threads the size rule allows: the cap, lowered so that each thread gets at
  * least CSIGMOID_MIN_ELEMENTS_PER_THREAD elements (at least 1). */
@@ -119,12 +115,11 @@ static inline int csigmoid_team_size_rule(int64_t n, int cap)
 typedef struct {
     int64_t credit_ns;          /* what parallel calls gained minus what they lost */
     int64_t serial_until_ns;    /* 0: none; else calls run on one thread until then */
-    int64_t backoff_ns;         /* the serial period last chosen (0 after gains) */
     int64_t pool_started;       /* this process ran a parallel region */
     int64_t forked_after_pool;  /* forked from a process that had */
 } csigmoid_team_state;
 
-static csigmoid_team_state csigmoid_team = {CSIGMOID_CREDIT_MAX_NS, 0, 0, 0, 0};
+static csigmoid_team_state csigmoid_team = {CSIGMOID_CREDIT_MAX_NS, 0, 0, 0};
 
 static inline int64_t csigmoid_team_now_ns(void)
 {
@@ -137,7 +132,6 @@ static inline void csigmoid_team_forget(void)
 {
     csigmoid_atomic_store(&csigmoid_team.credit_ns, CSIGMOID_CREDIT_MAX_NS);
     csigmoid_atomic_store(&csigmoid_team.serial_until_ns, 0);
-    csigmoid_atomic_store(&csigmoid_team.backoff_ns, 0);
 }
 
 #if !defined(_WIN32)
@@ -178,7 +172,7 @@ static inline int csigmoid_team_threads(int64_t n, int cap)
          * calls stay serial until it reports (or, should it never report,
          * for one more period). */
         if (!csigmoid_atomic_replace(&csigmoid_team.serial_until_ns, until,
-                                     now + csigmoid_atomic_load(&csigmoid_team.backoff_ns)))
+                                     now + CSIGMOID_SERIAL_NS))
             return 1;
     }
     if (!csigmoid_atomic_load(&csigmoid_team.pool_started))
@@ -188,19 +182,17 @@ static inline int csigmoid_team_threads(int64_t n, int cap)
 
 /* What a call whose team had `threads` threads observed (the driver's
  * timing, seconds): its gain, alone - elapsed, goes into the credit; a
- * credit below 0 starts a serial period (after which the team starts cold
- * again, with a probe's credit), any other outcome ends one, and a full
- * credit halves the period remembered.  Calls on one
- * thread teach nothing (that is also what a region OpenMP ran on one thread
- * reports). */
+ * credit below 0 starts a serial period (after which a probe starts with
+ * its own credit), any other outcome ends one.  Calls on one thread teach
+ * nothing (that is also what a region OpenMP ran on one thread reports). */
 static inline void csigmoid_team_record(int threads, double elapsed, double alone)
 {
-    int64_t gain, credit, backoff;
+    int64_t gain, credit;
     double gain_s = alone - elapsed;
     if (threads <= 1)
         return;
     gain = gain_s >= CSIGMOID_CREDIT_MAX_NS * 1e-9 ? CSIGMOID_CREDIT_MAX_NS
-         : gain_s <= -CSIGMOID_BACKOFF_MAX_NS * 1e-9 ? -CSIGMOID_BACKOFF_MAX_NS
+         : gain_s <= -CSIGMOID_SERIAL_NS * 1e-9 ? -CSIGMOID_SERIAL_NS
          : (int64_t)(gain_s * 1e9);
     credit = csigmoid_atomic_load(&csigmoid_team.credit_ns);
     if (gain < 0 || credit < CSIGMOID_CREDIT_MAX_NS) {
@@ -208,35 +200,23 @@ static inline void csigmoid_team_record(int threads, double elapsed, double alon
         if (credit > CSIGMOID_CREDIT_MAX_NS)
             csigmoid_atomic_store(&csigmoid_team.credit_ns, CSIGMOID_CREDIT_MAX_NS);
     }
-    backoff = csigmoid_atomic_load(&csigmoid_team.backoff_ns);
     if (credit >= 0) {
-        if (credit >= CSIGMOID_CREDIT_MAX_NS && backoff != 0)
-            csigmoid_atomic_store(&csigmoid_team.backoff_ns, backoff / 2);
         if (csigmoid_atomic_load(&csigmoid_team.serial_until_ns) != 0)
             csigmoid_atomic_store(&csigmoid_team.serial_until_ns, 0);
         return;
     }
     csigmoid_atomic_store(&csigmoid_team.credit_ns, CSIGMOID_CREDIT_PROBE_NS);
-    backoff = 2 * backoff > -credit * CSIGMOID_BACKOFF_PER_LOSS
-            ? 2 * backoff : -credit * CSIGMOID_BACKOFF_PER_LOSS;
-    if (backoff > CSIGMOID_BACKOFF_MAX_NS)
-        backoff = CSIGMOID_BACKOFF_MAX_NS;
-    csigmoid_atomic_store(&csigmoid_team.backoff_ns, backoff);
-    csigmoid_atomic_store(&csigmoid_team.serial_until_ns, csigmoid_team_now_ns() + backoff);
+    csigmoid_atomic_store(&csigmoid_team.serial_until_ns,
+                          csigmoid_team_now_ns() + CSIGMOID_SERIAL_NS);
 }
 
-/* The serial period still ahead, the one last chosen and the credit, in
- * seconds (for show_config and the tests). */
+/* The serial period still ahead and the credit, in seconds (for
+ * show_config and the tests). */
 static inline double csigmoid_team_serial_left(void)
 {
     int64_t until = csigmoid_atomic_load(&csigmoid_team.serial_until_ns);
     int64_t left = until == 0 ? 0 : until - csigmoid_team_now_ns();
     return left > 0 ? left * 1e-9 : 0.0;
-}
-
-static inline double csigmoid_team_backoff(void)
-{
-    return csigmoid_atomic_load(&csigmoid_team.backoff_ns) * 1e-9;
 }
 
 static inline double csigmoid_team_credit(void)
@@ -253,7 +233,6 @@ static inline void csigmoid_team_record(int threads, double elapsed, double alon
 }
 static inline void csigmoid_team_forget(void) {}
 static inline double csigmoid_team_serial_left(void) { return 0.0; }
-static inline double csigmoid_team_backoff(void) { return 0.0; }
 static inline double csigmoid_team_credit(void) { return 0.0; }
 #endif
 

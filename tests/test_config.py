@@ -40,10 +40,11 @@ def test_show_config_says_where_the_thread_count_comes_from(capsys):
 
 
 def test_show_config_reports_the_contention_rule(capsys):
-    assert labelled(capsys)["contention backoff"].startswith("none")
+    assert labelled(capsys)["contention"] == (
+        "none (parallel calls may run; 50 ms gained against one thread is banked against stalls)")
     if not _cpu.openmp_version():
         return
-    _api.record_team_call(2, 0.0701, 0.0001)        # 70 ms lost, 20 ms beyond the credit: 0.4 s
-    assert labelled(capsys)["contention backoff"].startswith("calls run on one thread for 0.")
-    _api.record_team_call(2, 0.0, 0.0001)
-    assert labelled(capsys)["contention backoff"] == "none now (the last serial period was 0.4 s)"
+    _api.record_team_call(2, 0.0701, 0.0001)        # 70 ms lost, 20 ms beyond the credit
+    assert labelled(capsys)["contention"].startswith("calls run on one thread for ")
+    _api.record_team_call(2, 0.0, 0.0001)           # a probe that gains
+    assert labelled(capsys)["contention"].startswith("none (parallel calls may run; 20.1 ms")
