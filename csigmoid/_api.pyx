@@ -156,7 +156,7 @@ def contention_state():
     """The contention rule's state (csigmoid/_team.h), in seconds:
     "serial_left", how long calls still run on one thread; "credit", what
     parallel calls gained minus what they lost, at most 0.05 (where a
-    process starts; 0.02 for a probe after a serial period)."""
+    process and every probe after a serial period start)."""
     return {"serial_left": team_serial_left(), "credit": team_credit()}
 
 

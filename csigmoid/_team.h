@@ -14,7 +14,7 @@
  * - contention: when parallel calls lose against one thread on balance (a
  *   team member kept off the CPU by other threads: another process, BLAS
  *   workers spinning after a matrix product, a CPU quota), calls run on one
- *   thread for a second, then one call tries the team again; a stall now
+ *   thread for two seconds, then one call tries the team again; a stall now
  *   and then is paid from the gains of the calls around it.
  *
  * Fork.  GNU libgomp keeps the worker threads of the first parallel region
@@ -39,7 +39,7 @@
  * the calling one included, may be the one kept waiting).  alone - elapsed
  * is what the team gained (negative: lost) against one thread.
  *
- * Gains and losses add up in a credit of at most CSIGMOID_CREDIT_MAX_NS: a
+ * Gains and losses add up in a credit of at most CSIGMOID_CREDIT_NS: a
  * stall now and then (another process's time slice, a hypervisor's) is paid
  * from the gains of the calls around it, as it should be while the team is
  * faster overall.  When the credit goes negative, parallel calls are losing
@@ -49,13 +49,11 @@
  * call creates its threads; after a serial period they have gone to sleep)
  * loses the time it takes to start or wake them, up to tens of milliseconds
  * on a machine whose other CPU is busy, which says nothing about the calls
- * after it: a process starts with the whole credit (nothing says yet that
- * the cores are contended, and at worst that much is lost once) and a
- * probe with CSIGMOID_CREDIT_PROBE_NS, so that the warm calls decide.  Under
- * lasting contention that costs one probe's credit and a stall per serial
- * period, ~3%; alone on the machine no call loses on balance, and the cost
- * is one relaxed load per call and a clock read per chunk of a parallel
- * call.  Nothing process-wide (OMP_WAIT_POLICY, GOMP_SPINCOUNT,
+ * after it: a process, and every probe, starts with the whole credit, so
+ * that the warm calls decide.  Under lasting contention that costs one
+ * credit and a stall per serial period, ~3%; alone on the machine no call
+ * loses on balance, and the cost is one relaxed load per call and a clock
+ * read per chunk of a parallel call.  Nothing process-wide (OMP_WAIT_POLICY, GOMP_SPINCOUNT,
  * omp_set_dynamic) is changed.
  *
  * State.  Process-wide (contention is the machine's, not one caller's) and
@@ -78,26 +76,21 @@
  * the time, and 0.5x-0.6x from 8192 on. */
 #define CSIGMOID_MIN_ELEMENTS_PER_THREAD 2048
 
-/* The most that gains can bank against later losses: a stall of up to
- * this much (a dozen 4 ms time slices) is paid from earlier gains; more
- * turns calls serial.  At the onset of lasting contention, at most this much
- * time is lost before they do.  Gains refill it at about half the time of
- * every parallel call (0.1 s of calls of any size on 2 threads).  Where a
- * process starts: the pool's first calls settle in tens of ms on a machine
- * whose other CPU is busy (measured 13.5 + 6.8 + 15.8 ms); with 20 ms, 2 of
- * 4 such runs went serial, with 50 ms none of 6. */
-#define CSIGMOID_CREDIT_MAX_NS INT64_C(50000000)
+/* The most that gains can bank against later losses, and the credit a
+ * process and each probe start with: a stall of up to this much (a dozen
+ * 4 ms time slices) is paid from earlier gains; more turns calls serial.
+ * Gains refill it at about half the time of every parallel call (0.1 s of
+ * calls of any size on 2 threads).  A team starting cold settles in tens
+ * of ms on a machine whose other CPU is busy (measured 13.5 + 6.8 + 15.8 ms
+ * for the first three calls): with 20 ms, 2 of 4 such runs went serial,
+ * with 50 ms none of 6. */
+#define CSIGMOID_CREDIT_NS INT64_C(50000000)
 
-/* The credit of a probe after a serial period: what waking the team's
- * sleeping threads cost on this 2-core machine while other sessions kept it
- * busy (measured: 0.1 to 10 ms), twice over. */
-#define CSIGMOID_CREDIT_PROBE_NS INT64_C(20000000)
-
-/* How long calls stay serial once the credit is spent: at least 20 times
- * what a round of parallel calls that spent it lost (a probe's credit), so
- * that probing under lasting contention costs at most ~3% of the time; and
+/* How long calls stay serial once the credit is spent: 40 times the credit
+ * a round of parallel calls spent, so that probing under lasting
+ * contention costs ~3% of the time (a credit and a stall per period); and
  * how long csigmoid may stay serial after the cores have become free. */
-#define CSIGMOID_SERIAL_NS INT64_C(1000000000)
+#define CSIGMOID_SERIAL_NS INT64_C(2000000000)
 
 /* Threads the size rule allows: the cap, lowered so that each thread gets at
  * least CSIGMOID_MIN_ELEMENTS_PER_THREAD elements (at least 1). */
@@ -119,7 +112,7 @@ typedef struct {
     int64_t forked_after_pool;  /* forked from a process that had */
 } csigmoid_team_state;
 
-static csigmoid_team_state csigmoid_team = {CSIGMOID_CREDIT_MAX_NS, 0, 0, 0};
+static csigmoid_team_state csigmoid_team = {CSIGMOID_CREDIT_NS, 0, 0, 0};
 
 static inline int64_t csigmoid_team_now_ns(void)
 {
@@ -130,7 +123,7 @@ static inline int64_t csigmoid_team_now_ns(void)
  * whole credit. */
 static inline void csigmoid_team_forget(void)
 {
-    csigmoid_atomic_store(&csigmoid_team.credit_ns, CSIGMOID_CREDIT_MAX_NS);
+    csigmoid_atomic_store(&csigmoid_team.credit_ns, CSIGMOID_CREDIT_NS);
     csigmoid_atomic_store(&csigmoid_team.serial_until_ns, 0);
 }
 
@@ -183,7 +176,7 @@ static inline int csigmoid_team_threads(int64_t n, int cap)
 /* What a call whose team had `threads` threads observed (the driver's
  * timing, seconds): its gain, alone - elapsed, goes into the credit; a
  * credit below 0 starts a serial period (after which a probe starts with
- * its own credit), any other outcome ends one.  Calls on one thread teach
+ * the whole credit again), any other outcome ends one.  Calls on one thread teach
  * nothing (that is also what a region OpenMP ran on one thread reports). */
 static inline void csigmoid_team_record(int threads, double elapsed, double alone)
 {
@@ -191,21 +184,21 @@ static inline void csigmoid_team_record(int threads, double elapsed, double alon
     double gain_s = alone - elapsed;
     if (threads <= 1)
         return;
-    gain = gain_s >= CSIGMOID_CREDIT_MAX_NS * 1e-9 ? CSIGMOID_CREDIT_MAX_NS
+    gain = gain_s >= CSIGMOID_CREDIT_NS * 1e-9 ? CSIGMOID_CREDIT_NS
          : gain_s <= -CSIGMOID_SERIAL_NS * 1e-9 ? -CSIGMOID_SERIAL_NS
          : (int64_t)(gain_s * 1e9);
     credit = csigmoid_atomic_load(&csigmoid_team.credit_ns);
-    if (gain < 0 || credit < CSIGMOID_CREDIT_MAX_NS) {
+    if (gain < 0 || credit < CSIGMOID_CREDIT_NS) {
         credit = csigmoid_atomic_fetch_add(&csigmoid_team.credit_ns, gain) + gain;
-        if (credit > CSIGMOID_CREDIT_MAX_NS)
-            csigmoid_atomic_store(&csigmoid_team.credit_ns, CSIGMOID_CREDIT_MAX_NS);
+        if (credit > CSIGMOID_CREDIT_NS)
+            csigmoid_atomic_store(&csigmoid_team.credit_ns, CSIGMOID_CREDIT_NS);
     }
     if (credit >= 0) {
         if (csigmoid_atomic_load(&csigmoid_team.serial_until_ns) != 0)
             csigmoid_atomic_store(&csigmoid_team.serial_until_ns, 0);
         return;
     }
-    csigmoid_atomic_store(&csigmoid_team.credit_ns, CSIGMOID_CREDIT_PROBE_NS);
+    csigmoid_atomic_store(&csigmoid_team.credit_ns, CSIGMOID_CREDIT_NS);
     csigmoid_atomic_store(&csigmoid_team.serial_until_ns,
                           csigmoid_team_now_ns() + CSIGMOID_SERIAL_NS);
 }

@@ -46,5 +46,5 @@ def test_show_config_reports_the_contention_rule(capsys):
         return
     _api.record_team_call(2, 0.0701, 0.0001)        # 70 ms lost, 20 ms beyond the credit
     assert labelled(capsys)["contention"].startswith("calls run on one thread for ")
-    _api.record_team_call(2, 0.0, 0.0001)           # a probe that gains
-    assert labelled(capsys)["contention"].startswith("none (parallel calls may run; 20.1 ms")
+    _api.record_team_call(2, 0.0101, 0.0001)        # a probe that loses 10 ms of its credit
+    assert labelled(capsys)["contention"].startswith("none (parallel calls may run; 40 ms")

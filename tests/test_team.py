@@ -16,9 +16,8 @@ from csigmoid import _api, _cpu
 LARGE = 1_000_000
 
 
-FRESH = 0.05                # the credit a process starts with, seconds (the most it holds)
-PROBE = 0.02                # the credit of a probe after a serial period
-SERIAL = 1.0                # seconds of serial calls once the credit is spent
+FRESH = 0.05                # the credit a process and a probe start with (the most it holds)
+SERIAL = 2.0                # seconds of serial calls once the credit is spent
 NOTHING_LEARNT = {"serial_left": 0.0, "credit": FRESH}
 
 
@@ -65,16 +64,16 @@ def test_gains_pay_for_a_stall_now_and_then(policy):
 def test_a_spent_credit_makes_calls_serial_then_one_call_probes(policy):
     _api.record_team_call(2, 0.062, 0.002)          # the team took 60 ms more than one thread
     assert 0.9 * SERIAL < state()["serial_left"] <= SERIAL
-    assert state()["credit"] == PROBE
+    assert state()["credit"] == FRESH
     assert _api.team_threads_for(LARGE, 2) == 1
     time.sleep(state()["serial_left"] + 0.01)
     assert _api.team_threads_for(LARGE, 2) == 2     # the probe
     assert _api.team_threads_for(LARGE, 2) == 1     # the others wait for its verdict
-    _api.record_team_call(2, 0.021, 0.002)          # it lost 19 ms: paid from its credit
+    _api.record_team_call(2, 0.051, 0.002)          # it lost 49 ms: paid from its credit
     assert state() == {"serial_left": 0.0, "credit": pytest.approx(0.001, rel=1e-3)}
     assert _api.team_threads_for(LARGE, 2) == 2
     _api.record_team_call(2, 0.0035, 0.002)         # 1.5 ms more: serial again
-    assert state()["serial_left"] > 0.9 * SERIAL and state()["credit"] == PROBE
+    assert state()["serial_left"] > 0.9 * SERIAL and state()["credit"] == FRESH
 
 
 def test_small_arrays_losing_do_not_make_large_ones_serial(policy):
