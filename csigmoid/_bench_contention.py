@@ -24,6 +24,7 @@ REPEAT runs each.  Reported: throughput (Gelem/s) and the median, p90 and
 p99 of the call times (medians over the runs), with the targets csigmoid
 holds itself to (ratios to the one-thread figures of the same run).
 """
+
 import argparse
 import contextlib
 import json
@@ -51,6 +52,7 @@ QUOTA_PERIOD_US = 100_000
 
 # --- the child processes -------------------------------------------------------------
 
+
 def sigmoid_call(contender, x, out):
     """A no-argument function computing sigmoid(x) into out, and the context it runs in."""
     if contender == TORCH:
@@ -75,6 +77,7 @@ def child(spec):
         w = rng.standard_normal(MATMUL_COLUMNS).astype(np.float32)
         x = np.matmul(X, w)
         if spec["matmul"]:
+
             def before():
                 np.matmul(X, w, out=x)
     else:
@@ -88,8 +91,12 @@ def child(spec):
         time.sleep(max(start - time.monotonic(), 0.0))
         times = loop(call, before, start + spec["seconds"])
         wall = time.monotonic() - start
-        report = {"calls": len(times), "wall": wall, "gelem_per_s": n * len(times) / wall / 1e9,
-                  **percentiles(times)}
+        report = {
+            "calls": len(times),
+            "wall": wall,
+            "gelem_per_s": n * len(times) / wall / 1e9,
+            **percentiles(times),
+        }
         if spec["contender"] != TORCH:
             from csigmoid import _api
 
@@ -118,11 +125,11 @@ def percentiles(times):
     def at(fraction):
         return ordered[min(int(fraction * len(ordered)), len(ordered) - 1)]
 
-    return {"median_us": statistics.median(ordered) * 1e6, "p90_us": at(0.90) * 1e6,
-            "p99_us": at(0.99) * 1e6}
+    return {"median_us": statistics.median(ordered) * 1e6, "p90_us": at(0.90) * 1e6, "p99_us": at(0.99) * 1e6}
 
 
 # --- the parent: starting processes, cgroups ------------------------------------------
+
 
 def python_command():
     return [sys.executable] + (["-P"] if getattr(sys.flags, "safe_path", False) else [])
@@ -135,10 +142,13 @@ def run_together(specs, busy=0, cgroup_procs=None):
     if cgroup_procs is not None:
         # the child enters the group before Python starts, so csigmoid's import sees the quota
         command = ["sh", "-c", 'echo $$ > "$0" && exec "$@"', str(cgroup_procs)] + command
-    spinners = [subprocess.Popen(python_command() + ["-c", "while True: pass"])
-                for _ in range(busy)]
-    children = [subprocess.Popen(command + [json.dumps(spec)], stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, text=True) for spec in specs]
+    spinners = [subprocess.Popen(python_command() + ["-c", "while True: pass"]) for _ in range(busy)]
+    children = [
+        subprocess.Popen(
+            command + [json.dumps(spec)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        for spec in specs
+    ]
     try:
         for process in children:
             if process.stdout.readline().strip() != "ready":
@@ -198,11 +208,11 @@ def _read(path):
 
 # --- scenarios -------------------------------------------------------------------------
 
+
 def spec(contender, size, seconds, scores=False, matmul=False):
     """What one child does: sigmoid of `size` float64 values, or (`scores`)
     of the float32 scores X @ w, recomputed before each call if `matmul`."""
-    return {"contender": contender, "size": size, "seconds": seconds, "scores": scores,
-            "matmul": matmul}
+    return {"contender": contender, "size": size, "seconds": seconds, "scores": scores, "matmul": matmul}
 
 
 def measure(args, contenders, cpus):
@@ -212,8 +222,10 @@ def measure(args, contenders, cpus):
     so that their ratios see the same machine."""
     cases = []
     if "matmul" in args.scenarios:
-        cases += [("matmul", "alone", 1, {"scores": True, "matmul": False}),
-                  ("matmul", "after matmul", 1, {"scores": True, "matmul": True})]
+        cases += [
+            ("matmul", "alone", 1, {"scores": True, "matmul": False}),
+            ("matmul", "after matmul", 1, {"scores": True, "matmul": True}),
+        ]
     if set(args.scenarios) - {"matmul"}:
         cases.append(("processes", "alone", 1, {}))
     if "processes" in args.scenarios:
@@ -227,10 +239,15 @@ def measure(args, contenders, cpus):
         for scenario, setting, processes, how in cases:
             for repeat in range(args.repeat):
                 for contender in contenders:
-                    progress(f"{scenario} ({setting}): {contender}, {label(size)} elements, "
-                             f"run {repeat + 1} of {args.repeat} ...")
-                    specs = [spec(contender, size, args.seconds, how.get("scores", False),
-                                  how.get("matmul", False))] * processes
+                    progress(
+                        f"{scenario} ({setting}): {contender}, {label(size)} elements, "
+                        f"run {repeat + 1} of {args.repeat} ..."
+                    )
+                    specs = [
+                        spec(
+                            contender, size, args.seconds, how.get("scores", False), how.get("matmul", False)
+                        )
+                    ] * processes
                     runs = figures.setdefault((scenario, setting, contender, size), [])
                     if "quota" not in how:
                         runs.append(run_together(specs, busy=how.get("busy", 0)))
@@ -251,11 +268,12 @@ def summary(runs):
     """The figures of a case over its repeated runs (each a list of process
     reports): the median over the runs of the throughput summed over the
     processes, of the median call and of the worst process's p90 and p99."""
-    return {"gelem_per_s": statistics.median(sum(r["gelem_per_s"] for r in run) for run in runs),
-            "median_us": statistics.median(statistics.median(r["median_us"] for r in run)
-                                           for run in runs),
-            "p90_us": statistics.median(max(r["p90_us"] for r in run) for run in runs),
-            "p99_us": statistics.median(max(r["p99_us"] for r in run) for run in runs)}
+    return {
+        "gelem_per_s": statistics.median(sum(r["gelem_per_s"] for r in run) for run in runs),
+        "median_us": statistics.median(statistics.median(r["median_us"] for r in run) for run in runs),
+        "p90_us": statistics.median(max(r["p90_us"] for r in run) for run in runs),
+        "p99_us": statistics.median(max(r["p99_us"] for r in run) for run in runs),
+    }
 
 
 class Check(NamedTuple):
@@ -268,15 +286,21 @@ class Check(NamedTuple):
 
     def __str__(self):
         met = self.value >= self.bound if self.at_least else self.value <= self.bound
-        return (f"{self.description}: {self.value:.2f} ({'>=' if self.at_least else '<='} "
-                f"{self.bound:g}) {'met' if met else 'MISSED'}")
+        return (
+            f"{self.description}: {self.value:.2f} ({'>=' if self.at_least else '<='} "
+            f"{self.bound:g}) {'met' if met else 'MISSED'}"
+        )
 
 
 def matmul_table(figures, sizes, contenders):
-    print(f"\n### Right after a NumPy matmul (X float32 SIZE x {MATMUL_COLUMNS}, "
-          "np.matmul(X, w, out=z) then sigmoid(z, out=o); time of the sigmoid call)\n")
-    print("| contender | size | alone: median | after matmul: median | p90 | p99 "
-          "| median / 1 thread alone | p90 / 1 thread alone |")
+    print(
+        f"\n### Right after a NumPy matmul (X float32 SIZE x {MATMUL_COLUMNS}, "
+        "np.matmul(X, w, out=z) then sigmoid(z, out=o); time of the sigmoid call)\n"
+    )
+    print(
+        "| contender | size | alone: median | after matmul: median | p90 | p99 "
+        "| median / 1 thread alone | p90 / 1 thread alone |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     checks = []
     for size in sizes:
@@ -284,25 +308,39 @@ def matmul_table(figures, sizes, contenders):
         for contender in contenders:
             alone = summary(figures["matmul", "alone", contender, size])
             after = summary(figures["matmul", "after matmul", contender, size])
-            print(f"| {contender} | {label(size)} | {alone['median_us']:,.1f} us "
-                  f"| {after['median_us']:,.1f} us | {after['p90_us']:,.1f} us "
-                  f"| {after['p99_us']:,.1f} us | {after['median_us'] / base:.2f} "
-                  f"| {after['p90_us'] / base:.2f} |")
+            print(
+                f"| {contender} | {label(size)} | {alone['median_us']:,.1f} us "
+                f"| {after['median_us']:,.1f} us | {after['p90_us']:,.1f} us "
+                f"| {after['p99_us']:,.1f} us | {after['median_us'] / base:.2f} "
+                f"| {after['p90_us'] / base:.2f} |"
+            )
         after = summary(figures["matmul", "after matmul", DEFAULT, size])
-        checks += [Check(f"after a matmul, {label(size)}: median / one thread alone",
-                         after["median_us"] / base, False, 1.5),
-                   Check(f"after a matmul, {label(size)}: p90 / one thread alone",
-                         after["p90_us"] / base, False, 3.0)]
+        checks += [
+            Check(
+                f"after a matmul, {label(size)}: median / one thread alone",
+                after["median_us"] / base,
+                False,
+                1.5,
+            ),
+            Check(
+                f"after a matmul, {label(size)}: p90 / one thread alone", after["p90_us"] / base, False, 3.0
+            ),
+        ]
     return checks
 
 
 def process_table(figures, sizes, contenders, cpus, seconds):
-    settings = dict.fromkeys((scenario, setting) for scenario, setting, _, _ in figures
-                             if scenario != "matmul")
-    print(f"\n### Processes on {cpus} usable CPUs (sigmoid of SIZE float64 elements in a "
-          f"loop, {seconds:g} s per process; throughput summed over the processes)\n")
-    print("| scenario | contender | size | Gelem/s | / 1 thread, same scenario "
-          "| median call | p90 | p99 | p99 / 1 thread alone median |")
+    settings = dict.fromkeys(
+        (scenario, setting) for scenario, setting, _, _ in figures if scenario != "matmul"
+    )
+    print(
+        f"\n### Processes on {cpus} usable CPUs (sigmoid of SIZE float64 elements in a "
+        f"loop, {seconds:g} s per process; throughput summed over the processes)\n"
+    )
+    print(
+        "| scenario | contender | size | Gelem/s | / 1 thread, same scenario "
+        "| median call | p90 | p99 | p99 / 1 thread alone median |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     checks, notes = [], []
     for scenario, setting in settings:
@@ -312,9 +350,11 @@ def process_table(figures, sizes, contenders, cpus, seconds):
             for contender in contenders:
                 case = summary(figures[scenario, setting, contender, size])
                 ratio = case["gelem_per_s"] / one_thread
-                print(f"| {setting} | {contender} | {label(size)} | {case['gelem_per_s']:.3f} "
-                      f"| {ratio:.2f} | {case['median_us']:,.1f} us | {case['p90_us']:,.1f} us "
-                      f"| {case['p99_us']:,.1f} us | {case['p99_us'] / alone_call:.1f} |")
+                print(
+                    f"| {setting} | {contender} | {label(size)} | {case['gelem_per_s']:.3f} "
+                    f"| {ratio:.2f} | {case['median_us']:,.1f} us | {case['p90_us']:,.1f} us "
+                    f"| {case['p99_us']:,.1f} us | {case['p99_us'] / alone_call:.1f} |"
+                )
                 if contender != DEFAULT:
                     continue
                 where = f"{setting}, {label(size)}"
@@ -323,15 +363,23 @@ def process_table(figures, sizes, contenders, cpus, seconds):
                 elif scenario == "processes":
                     checks.append(Check(f"{where}: aggregate default / one thread", ratio, True, 0.9))
                 elif scenario == "beside":
-                    checks += [Check(f"{where}: default / one thread", ratio, True, 0.9),
-                               Check(f"{where}: p99 call / one thread alone median",
-                                     case["p99_us"] / alone_call, False, 4.0)]
+                    checks += [
+                        Check(f"{where}: default / one thread", ratio, True, 0.9),
+                        Check(
+                            f"{where}: p99 call / one thread alone median",
+                            case["p99_us"] / alone_call,
+                            False,
+                            4.0,
+                        ),
+                    ]
                 else:
                     checks.append(Check(f"{where}: default / one thread", ratio, True, 0.95))
                     report = figures[scenario, setting, contender, size][0][0]
-                    notes.append(f"in the {setting}, csigmoid's default is "
-                                 f"{report['max_threads']} thread(s), from "
-                                 f"{report['threads_from']}: {report['usable']}")
+                    notes.append(
+                        f"in the {setting}, csigmoid's default is "
+                        f"{report['max_threads']} thread(s), from "
+                        f"{report['threads_from']}: {report['usable']}"
+                    )
     for note in dict.fromkeys(notes):
         print(f"\n{note}")
     return checks
@@ -354,19 +402,29 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="python -m csigmoid bench --contention",
         description="csigmoid (default threads and one thread) and torch.sigmoid when other "
-                    "threads want the cores: after a NumPy matmul, K processes on K CPUs, "
-                    "beside busy processes, in a 1-CPU cgroup quota.")
-    parser.add_argument("--sizes", default=",".join(f"{s:.0e}" for s in DEFAULT_SIZES),
-                        help="comma-separated element counts (default: %(default)s)")
-    parser.add_argument("--scenarios", default=",".join(SCENARIOS),
-                        help="some of %(default)s")
-    parser.add_argument("--seconds", type=float, default=3.0,
-                        help="measured seconds per process and case (default: %(default)s)")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="runs per case, the contenders alternating; the tables give "
-                             "the median over the runs (default: %(default)s)")
-    parser.add_argument("--no-torch", action="store_true",
-                        help="leave torch out even when it is installed")
+        "threads want the cores: after a NumPy matmul, K processes on K CPUs, "
+        "beside busy processes, in a 1-CPU cgroup quota.",
+    )
+    parser.add_argument(
+        "--sizes",
+        default=",".join(f"{s:.0e}" for s in DEFAULT_SIZES),
+        help="comma-separated element counts (default: %(default)s)",
+    )
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS), help="some of %(default)s")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=3.0,
+        help="measured seconds per process and case (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs per case, the contenders alternating; the tables give "
+        "the median over the runs (default: %(default)s)",
+    )
+    parser.add_argument("--no-torch", action="store_true", help="leave torch out even when it is installed")
     parser.add_argument("--json", metavar="FILE", help="save the raw figures as JSON")
     args = parser.parse_args(argv)
     try:
@@ -398,10 +456,12 @@ def main(argv):
 
     cpus = _cpu_count.USABLE.count
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
-    print(f"csigmoid contention bench: {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} logical CPUs, {cpus} usable ({_cpu_count.USABLE.detail}); csigmoid "
-          f"default {_api.max_threads()} threads (from {_api.max_threads_source()}), kernel "
-          f"{_isa.current_variant()}; NumPy {np.__version__}; {torch_note}")
+    print(
+        f"csigmoid contention bench: {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} logical CPUs, {cpus} usable ({_cpu_count.USABLE.detail}); csigmoid "
+        f"default {_api.max_threads()} threads (from {_api.max_threads_source()}), kernel "
+        f"{_isa.current_variant()}; NumPy {np.__version__}; {torch_note}"
+    )
     print(f"command: python -m csigmoid bench --contention {' '.join(argv)}".rstrip())
     if load:
         print(f"load average at the start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
@@ -421,10 +481,18 @@ def main(argv):
         print(f"- {check}")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"command": ["python", "-m", "csigmoid", "bench", "--contention", *argv],
-                       "figures": [{"scenario": k[0], "setting": k[1], "contender": k[2],
-                                    "size": k[3], "runs": v} for k, v in figures.items()],
-                       "skipped": skipped}, f, indent=1)
+            json.dump(
+                {
+                    "command": ["python", "-m", "csigmoid", "bench", "--contention", *argv],
+                    "figures": [
+                        {"scenario": k[0], "setting": k[1], "contender": k[2], "size": k[3], "runs": v}
+                        for k, v in figures.items()
+                    ],
+                    "skipped": skipped,
+                },
+                f,
+                indent=1,
+            )
         print(f"\nraw figures written to {args.json}")
     return 0
 

@@ -9,6 +9,7 @@ this count instead.
 Counted once, at import (``USABLE``); ``usable_cpus`` takes the affinity mask
 and the file locations as arguments so that tests can give it fake ones.
 """
+
 import math
 import os
 from dataclasses import dataclass
@@ -23,14 +24,14 @@ class CpuCount:
     """A CPU count and what set it."""
 
     count: int
-    source: str     # "affinity" or "cgroup quota"
-    detail: str     # human-readable: the mask's size, or the quota and the file it is in
+    source: str  # "affinity" or "cgroup quota"
+    detail: str  # human-readable: the mask's size, or the quota and the file it is in
 
 
 @dataclass(frozen=True)
 class _Quota:
-    cpus: float     # quota / period
-    where: str      # the file, and its values as written there
+    cpus: float  # quota / period
+    where: str  # the file, and its values as written there
 
 
 def usable_cpus(affinity=None, cgroup_root=CGROUP_ROOT, proc_self_cgroup=PROC_SELF_CGROUP):
@@ -56,9 +57,12 @@ def usable_cpus(affinity=None, cgroup_root=CGROUP_ROOT, proc_self_cgroup=PROC_SE
     quota_count = max(math.ceil(quota.cpus), 1)
     if quota_count >= mask_count.count:
         return mask_count
-    return CpuCount(quota_count, "cgroup quota",
-                    f"cgroup CPU quota of {quota.cpus:g} CPUs ({quota.where})"
-                    + (", rounded up" if quota_count != quota.cpus else ""))
+    return CpuCount(
+        quota_count,
+        "cgroup quota",
+        f"cgroup CPU quota of {quota.cpus:g} CPUs ({quota.where})"
+        + (", rounded up" if quota_count != quota.cpus else ""),
+    )
 
 
 def openmp_threads_set():

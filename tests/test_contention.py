@@ -5,6 +5,7 @@ backoff or thread pool left by other tests) under a timeout; the bounds are
 generous (10x the one-thread time measured in the same process) so that a
 loaded machine does not fail them, while a hang or the 100x-1000x stalls of
 a team waiting for a descheduled thread do."""
+
 import json
 import os
 import subprocess
@@ -17,7 +18,7 @@ import pytest
 from csigmoid import _bench_contention, _cpu
 
 TIMEOUT = 300
-STALL = 10.0     # a call may take this many times the one-thread call, no more
+STALL = 10.0  # a call may take this many times the one-thread call, no more
 
 # Each call follows a product; calls alternate between the default thread
 # count and one thread, so that both meet the same machine.
@@ -75,8 +76,14 @@ def median(values):
 
 def run_python(code, tmp_path, env=None):
     try:
-        run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
-                             capture_output=True, text=True, timeout=TIMEOUT)
+        run = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"a csigmoid process did not finish in {TIMEOUT} s")
     assert run.returncode == 0, run.stderr
@@ -85,14 +92,23 @@ def run_python(code, tmp_path, env=None):
 
 def start_together(commands, tmp_path, env=None):
     """Start the ALTERNATING processes, release them at one moment; their reports."""
-    processes = [subprocess.Popen(command, cwd=tmp_path, env=env, stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for command in commands]
+    processes = [
+        subprocess.Popen(
+            command,
+            cwd=tmp_path,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for command in commands
+    ]
     # a child that hangs before it reads its start time is killed, not waited for
     watchdog = threading.Timer(TIMEOUT, lambda: [p.kill() for p in processes])
     watchdog.start()
     try:
-        for p in processes:             # each says so once it has imported csigmoid
+        for p in processes:  # each says so once it has imported csigmoid
             assert p.stdout.readline().strip() == "ready", p.communicate(timeout=TIMEOUT)[1]
         start = time.monotonic() + 0.05
         for p in processes:
@@ -105,7 +121,7 @@ def start_together(commands, tmp_path, env=None):
         pytest.fail(f"a csigmoid process did not finish in {TIMEOUT} s")
     finally:
         watchdog.cancel()
-    for p, (out, err) in zip(processes, outputs):
+    for p, (_, err) in zip(processes, outputs):
         assert p.returncode == 0, f"killed after {TIMEOUT} s, or failed: {err}"
     return [json.loads(out) for out, _ in outputs]
 
@@ -114,10 +130,12 @@ def assert_no_stalls(default, one_thread, what):
     """The default calls' median, and their total, within STALL times the one-thread ones."""
     assert median(default) <= STALL * median(one_thread), (
         f"{what}: median call {median(default) * 1e6:.0f} us against "
-        f"{median(one_thread) * 1e6:.0f} us on one thread")
+        f"{median(one_thread) * 1e6:.0f} us on one thread"
+    )
     assert sum(default) / len(default) <= STALL * sum(one_thread) / len(one_thread), (
         f"{what}: mean call {sum(default) / len(default) * 1e6:.0f} us against "
-        f"{sum(one_thread) / len(one_thread) * 1e6:.0f} us on one thread")
+        f"{sum(one_thread) / len(one_thread) * 1e6:.0f} us on one thread"
+    )
 
 
 def test_calls_right_after_a_numpy_matmul_finish_in_time(tmp_path):
@@ -130,7 +148,8 @@ def test_calls_right_after_a_numpy_matmul_finish_in_time(tmp_path):
     for name, at in (("median", len(default) // 2), ("p90", int(0.9 * len(default)))):
         assert default[at] <= STALL * one_thread[at], (
             f"{name} call after a matmul {default[at] * 1e6:.0f} us against "
-            f"{one_thread[at] * 1e6:.0f} us on one thread")
+            f"{one_thread[at] * 1e6:.0f} us on one thread"
+        )
 
 
 def test_two_csigmoid_processes_at_once_finish_in_time(tmp_path):
@@ -154,8 +173,8 @@ def test_a_real_cpu_quota_sets_the_default_thread_count(tmp_path):
             pytest.skip(procs)
         enter = ["sh", "-c", 'echo $$ > "$0" && exec "$@"', str(procs)]
         command = enter + [sys.executable, "-c", ALTERNATING]
-        detected, = start_together([command], tmp_path, env=env)
-        forced, = start_together([command], tmp_path, env=dict(env, OMP_NUM_THREADS="2"))
+        (detected,) = start_together([command], tmp_path, env=env)
+        (forced,) = start_together([command], tmp_path, env=dict(env, OMP_NUM_THREADS="2"))
     assert detected["usable"] == "cgroup quota"
     assert (detected["max_threads"], detected["threads_from"]) == (1, "usable CPUs")
     assert (forced["max_threads"], forced["threads_from"]) == (2, "OMP_NUM_THREADS")

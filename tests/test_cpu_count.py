@@ -1,6 +1,7 @@
 """The CPUs a process may use (csigmoid/_cpu_count.py) under fake affinity
 masks and fake cgroup files, v1 and v2; and how that count, OMP_NUM_THREADS,
 threadpoolctl and csigmoid.threads decide the default thread count."""
+
 import json
 import os
 import subprocess
@@ -40,12 +41,16 @@ def test_without_cgroup_files_the_affinity_mask_counts(tmp_path):
 
 @pytest.mark.parametrize("controllers", ["cpu", "cpu,cpuacct", "cpuacct,cpu"])
 def test_v1_quota_of_the_process_group(tmp_path, controllers):
-    where = fake_cgroups(tmp_path, f"5:memory:/other\n4:{controllers}:/batch/job\n1:name=systemd:/\n", {
-        f"{controllers}/cpu.cfs_quota_us": "-1\n",
-        f"{controllers}/cpu.cfs_period_us": "100000\n",
-        f"{controllers}/batch/job/cpu.cfs_quota_us": "200000\n",
-        f"{controllers}/batch/job/cpu.cfs_period_us": "100000\n",
-    })
+    where = fake_cgroups(
+        tmp_path,
+        f"5:memory:/other\n4:{controllers}:/batch/job\n1:name=systemd:/\n",
+        {
+            f"{controllers}/cpu.cfs_quota_us": "-1\n",
+            f"{controllers}/cpu.cfs_period_us": "100000\n",
+            f"{controllers}/batch/job/cpu.cfs_quota_us": "200000\n",
+            f"{controllers}/batch/job/cpu.cfs_period_us": "100000\n",
+        },
+    )
     count = usable_cpus(affinity=EIGHT, **where)
     assert (count.count, count.source) == (2, "cgroup quota")
     assert "batch/job/cpu.cfs_quota_us: 200000 per 100000 us" in count.detail
@@ -53,32 +58,54 @@ def test_v1_quota_of_the_process_group(tmp_path, controllers):
 
 
 def test_v1_fractional_quota_rounds_up(tmp_path):
-    where = fake_cgroups(tmp_path, "4:cpu:/job\n", {
-        "cpu/job/cpu.cfs_quota_us": "150000", "cpu/job/cpu.cfs_period_us": "100000",
-    })
+    where = fake_cgroups(
+        tmp_path,
+        "4:cpu:/job\n",
+        {
+            "cpu/job/cpu.cfs_quota_us": "150000",
+            "cpu/job/cpu.cfs_period_us": "100000",
+        },
+    )
     count = usable_cpus(affinity=EIGHT, **where)
     assert count.count == 2 and count.detail.endswith("rounded up")
-    where = fake_cgroups(tmp_path / "small", "4:cpu:/job\n", {
-        "cpu/job/cpu.cfs_quota_us": "5000", "cpu/job/cpu.cfs_period_us": "100000",
-    })
+    where = fake_cgroups(
+        tmp_path / "small",
+        "4:cpu:/job\n",
+        {
+            "cpu/job/cpu.cfs_quota_us": "5000",
+            "cpu/job/cpu.cfs_period_us": "100000",
+        },
+    )
     assert usable_cpus(affinity=EIGHT, **where).count == 1
 
 
 def test_v1_no_quota_leaves_the_affinity_mask(tmp_path):
-    where = fake_cgroups(tmp_path, "4:cpu:/job\n", {
-        "cpu/cpu.cfs_quota_us": "-1", "cpu/cpu.cfs_period_us": "100000",
-        "cpu/job/cpu.cfs_quota_us": "-1", "cpu/job/cpu.cfs_period_us": "100000",
-    })
-    assert usable_cpus(affinity=EIGHT, **where) == usable_cpus(affinity=EIGHT, cgroup_root=tmp_path,
-                                                              proc_self_cgroup=tmp_path / "x")
+    where = fake_cgroups(
+        tmp_path,
+        "4:cpu:/job\n",
+        {
+            "cpu/cpu.cfs_quota_us": "-1",
+            "cpu/cpu.cfs_period_us": "100000",
+            "cpu/job/cpu.cfs_quota_us": "-1",
+            "cpu/job/cpu.cfs_period_us": "100000",
+        },
+    )
+    assert usable_cpus(affinity=EIGHT, **where) == usable_cpus(
+        affinity=EIGHT, cgroup_root=tmp_path, proc_self_cgroup=tmp_path / "x"
+    )
 
 
 def test_v1_an_ancestors_quota_binds_the_group(tmp_path):
-    where = fake_cgroups(tmp_path, "4:cpu:/pod/container\n", {
-        "cpu/pod/cpu.cfs_quota_us": "100000", "cpu/pod/cpu.cfs_period_us": "100000",
-        "cpu/pod/container/cpu.cfs_quota_us": "400000",
-        "cpu/pod/container/cpu.cfs_period_us": "100000",
-    })
+    where = fake_cgroups(
+        tmp_path,
+        "4:cpu:/pod/container\n",
+        {
+            "cpu/pod/cpu.cfs_quota_us": "100000",
+            "cpu/pod/cpu.cfs_period_us": "100000",
+            "cpu/pod/container/cpu.cfs_quota_us": "400000",
+            "cpu/pod/container/cpu.cfs_period_us": "100000",
+        },
+    )
     count = usable_cpus(affinity=EIGHT, **where)
     assert count.count == 1 and "pod/cpu.cfs_quota_us" in count.detail
 
@@ -86,18 +113,27 @@ def test_v1_an_ancestors_quota_binds_the_group(tmp_path):
 def test_v1_subtree_mount_reads_the_mounted_group(tmp_path):
     """A container without a cgroup namespace: /proc/self/cgroup names the
     host's path, the mount shows the container's group as its root."""
-    where = fake_cgroups(tmp_path, "4:cpu,cpuacct:/docker/0123abcd\n", {
-        "cpu,cpuacct/cpu.cfs_quota_us": "300000", "cpu,cpuacct/cpu.cfs_period_us": "100000",
-    })
+    where = fake_cgroups(
+        tmp_path,
+        "4:cpu,cpuacct:/docker/0123abcd\n",
+        {
+            "cpu,cpuacct/cpu.cfs_quota_us": "300000",
+            "cpu,cpuacct/cpu.cfs_period_us": "100000",
+        },
+    )
     assert usable_cpus(affinity=EIGHT, **where).count == 3
 
 
 def test_v2_quota_and_its_fraction(tmp_path):
-    where = fake_cgroups(tmp_path, "0::/user.slice/app.service\n", {
-        "cgroup.controllers": "cpuset cpu io memory pids\n",
-        "user.slice/cpu.max": "max 100000\n",
-        "user.slice/app.service/cpu.max": "50000 100000\n",
-    })
+    where = fake_cgroups(
+        tmp_path,
+        "0::/user.slice/app.service\n",
+        {
+            "cgroup.controllers": "cpuset cpu io memory pids\n",
+            "user.slice/cpu.max": "max 100000\n",
+            "user.slice/app.service/cpu.max": "50000 100000\n",
+        },
+    )
     count = usable_cpus(affinity=EIGHT, **where)
     assert (count.count, count.source) == (1, "cgroup quota")
     assert "app.service/cpu.max: 50000 100000" in count.detail and count.detail.endswith("rounded up")
@@ -119,18 +155,26 @@ def test_quota_above_the_affinity_mask_changes_nothing(tmp_path):
 def test_hybrid_hierarchy_takes_the_v1_cpu_controller(tmp_path):
     """cgroup v1 controllers beside an empty v2 hierarchy (this machine's
     layout): the cpu controller, and so the quota, is v1's."""
-    where = fake_cgroups(tmp_path, "1:cpu:/job\n0::/job\n", {
-        "cpu/job/cpu.cfs_quota_us": "100000", "cpu/job/cpu.cfs_period_us": "100000",
-        "unified/job/cgroup.procs": "",
-    })
+    where = fake_cgroups(
+        tmp_path,
+        "1:cpu:/job\n0::/job\n",
+        {
+            "cpu/job/cpu.cfs_quota_us": "100000",
+            "cpu/job/cpu.cfs_period_us": "100000",
+            "unified/job/cgroup.procs": "",
+        },
+    )
     assert usable_cpus(affinity=EIGHT, **where).count == 1
 
 
-@pytest.mark.parametrize("files", [
-    {"cpu/job/cpu.cfs_quota_us": "lots", "cpu/job/cpu.cfs_period_us": "100000"},
-    {"cpu/job/cpu.cfs_quota_us": "100000", "cpu/job/cpu.cfs_period_us": "0"},
-    {"cpu/job/cpu.cfs_quota_us": "100000"},
-])
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"cpu/job/cpu.cfs_quota_us": "lots", "cpu/job/cpu.cfs_period_us": "100000"},
+        {"cpu/job/cpu.cfs_quota_us": "100000", "cpu/job/cpu.cfs_period_us": "0"},
+        {"cpu/job/cpu.cfs_quota_us": "100000"},
+    ],
+)
 def test_unreadable_quota_files_are_no_quota(tmp_path, files):
     where = fake_cgroups(tmp_path, "4:cpu:/job\n", files)
     assert usable_cpus(affinity=EIGHT, **where).source == "affinity"
@@ -145,6 +189,7 @@ def test_this_process_count_is_within_its_cpus():
 
 # --- the default thread count ---------------------------------------------------------
 
+
 def test_default_threads_respect_the_usable_cpus():
     if _cpu_count.openmp_threads_set():
         pytest.skip("OMP_NUM_THREADS is set: it decides, not the CPU count")
@@ -152,9 +197,9 @@ def test_default_threads_respect_the_usable_cpus():
     previous = _api.use_cpu_count(1)
     try:
         assert (_api.max_threads(), _api.max_threads_source()) == (1, "usable CPUs")
-        with csigmoid.threads(openmp):       # an explicit count wins over the CPU count
+        with csigmoid.threads(openmp):  # an explicit count wins over the CPU count
             assert (_api.max_threads(), _api.max_threads_source()) == (openmp, "csigmoid.threads")
-        _api.use_cpu_count(openmp + 4)       # OpenMP's own maximum still bounds it
+        _api.use_cpu_count(openmp + 4)  # OpenMP's own maximum still bounds it
         assert _api.max_threads() == openmp
     finally:
         _api.use_cpu_count(previous)
@@ -180,8 +225,14 @@ def test_where_the_default_count_comes_from(tmp_path, omp_num_threads):
     env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
     if omp_num_threads:
         env["OMP_NUM_THREADS"] = omp_num_threads
-    run = subprocess.run([sys.executable, "-c", SHOW_SOURCES], env=env, cwd=tmp_path,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", SHOW_SOURCES],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     seen = json.loads(run.stdout)
     if omp_num_threads:

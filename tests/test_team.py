@@ -1,6 +1,7 @@
 """The per-call thread policy (csigmoid/_team.h: size, fork and contention
 rules) driven through its hooks, and the kernels' chunked parallel driver:
 any team width and chunk split gives the one-thread bits."""
+
 import os
 import subprocess
 import sys
@@ -16,8 +17,8 @@ from csigmoid import _api, _cpu
 LARGE = 1_000_000
 
 
-FRESH = 0.05                # the credit a process and a probe start with (the most it holds)
-SERIAL = 2.0                # seconds of serial calls once the credit is spent
+FRESH = 0.05  # the credit a process and a probe start with (the most it holds)
+SERIAL = 2.0  # seconds of serial calls once the credit is spent
 NOTHING_LEARNT = {"serial_left": 0.0, "credit": FRESH}
 
 
@@ -46,33 +47,33 @@ def test_size_rule_gives_each_thread_2048_elements(policy):
 
 def test_a_cold_start_is_paid_from_the_credit(policy):
     """Starting a team's threads: milliseconds on a busy machine."""
-    _api.record_team_call(2, 0.0102, 0.0002)        # the first call lost 10 ms
+    _api.record_team_call(2, 0.0102, 0.0002)  # the first call lost 10 ms
     assert state() == {"serial_left": 0.0, "credit": pytest.approx(FRESH - 0.01, rel=1e-3)}
     assert _api.team_threads_for(LARGE, 2) == 2
 
 
 def test_gains_pay_for_a_stall_now_and_then(policy):
-    _api.record_team_call(2, 0.0302, 0.0002)        # 30 ms lost: 20 ms left
+    _api.record_team_call(2, 0.0302, 0.0002)  # 30 ms lost: 20 ms left
     for _ in range(100):
-        _api.record_team_call(2, 0.0005, 0.001)     # each gains 0.5 ms
+        _api.record_team_call(2, 0.0005, 0.001)  # each gains 0.5 ms
     assert state()["credit"] == pytest.approx(FRESH)  # banked up to 50 ms, no more
-    _api.record_team_call(2, 0.0045, 0.0005)        # a 4 ms stall: paid from the credit
+    _api.record_team_call(2, 0.0045, 0.0005)  # a 4 ms stall: paid from the credit
     assert state() == {"serial_left": 0.0, "credit": pytest.approx(0.046, rel=1e-3)}
     assert _api.team_threads_for(LARGE, 2) == 2
 
 
 def test_a_spent_credit_makes_calls_serial_then_one_call_probes(policy):
-    _api.record_team_call(2, 0.062, 0.002)          # the team took 60 ms more than one thread
+    _api.record_team_call(2, 0.062, 0.002)  # the team took 60 ms more than one thread
     assert 0.9 * SERIAL < state()["serial_left"] <= SERIAL
     assert state()["credit"] == FRESH
     assert _api.team_threads_for(LARGE, 2) == 1
     time.sleep(state()["serial_left"] + 0.01)
-    assert _api.team_threads_for(LARGE, 2) == 2     # the probe
-    assert _api.team_threads_for(LARGE, 2) == 1     # the others wait for its verdict
-    _api.record_team_call(2, 0.051, 0.002)          # it lost 49 ms: paid from its credit
+    assert _api.team_threads_for(LARGE, 2) == 2  # the probe
+    assert _api.team_threads_for(LARGE, 2) == 1  # the others wait for its verdict
+    _api.record_team_call(2, 0.051, 0.002)  # it lost 49 ms: paid from its credit
     assert state() == {"serial_left": 0.0, "credit": pytest.approx(0.001, rel=1e-3)}
     assert _api.team_threads_for(LARGE, 2) == 2
-    _api.record_team_call(2, 0.0035, 0.002)         # 1.5 ms more: serial again
+    _api.record_team_call(2, 0.0035, 0.002)  # 1.5 ms more: serial again
     assert state()["serial_left"] > 0.9 * SERIAL and state()["credit"] == FRESH
 
 
@@ -121,7 +122,7 @@ def test_calls_never_hang_while_the_policy_flips(policy):
 
     def flip():
         while not stop.is_set():
-            _api.record_team_call(2, 0.0701, 0.0001)   # 70 ms lost: serial
+            _api.record_team_call(2, 0.0701, 0.0001)  # 70 ms lost: serial
             time.sleep(0.0005)
             _api.record_team_call(2, 0.0, 0.0001)
 
@@ -194,7 +195,13 @@ def test_every_team_width_and_chunk_split_gives_the_serial_bits(tmp_path):
     if not _cpu.openmp_version():
         pytest.skip("built without OpenMP: nothing is split")
     env = dict(os.environ, OMP_NUM_THREADS="8")
-    run = subprocess.run([sys.executable, "-c", SPLITS, "2,3,4,5,8"], env=env, cwd=tmp_path,
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-c", SPLITS, "2,3,4,5,8"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert int(run.stdout) == 2 * 6 * 6 * 5
