@@ -428,15 +428,17 @@ cdef inline void run_span(Operation op, const real* in0, const real* in1,
 # is running takes next (one relaxed fetch-and-add per chunk), not in one
 # fixed share per thread: a thread the scheduler keeps off the CPU then holds
 # up at most the chunk it took, and a late one finds less or nothing left.
-# CHUNKS_PER_THREAD chunks per thread let a late thread find less to do;
-# each chunk costs ~0.2 us (the shared counter's cache line, a clock read,
-# the FP-flag save and restore), so more of them cost the uncontended call:
-# measured at 1e5 float64 elements on 2 threads, 4 chunks per thread took
-# 40.7 us, 2 took 39.0 us (one thread: 71-72 us).  Chunks of at least
-# MIN_CHUNK elements keep that cost below 1% on smaller arrays.
+# More chunks would serve a late thread better, but each costs ~0.2-0.4 us
+# (the shared counter's cache line, a clock read, the FP-flag save and
+# restore): measured at 1e5 float64 elements on 2 threads, 4 chunks per
+# thread took 40.7 us, 2 took 39.0 us (one thread: 71-72 us); the contention
+# rule of _team.h, not finer chunks, deals with threads kept waiting.
+# Chunks of at least MIN_CHUNK elements (4 us of float32 sigmoid on one
+# thread) keep that cost near 5% at most; below CHUNKS_PER_THREAD * MIN_CHUNK
+# elements per thread each thread gets one equal share.
 cdef enum:
     CHUNKS_PER_THREAD = 2
-    MIN_CHUNK = 4096
+    MIN_CHUNK = 16384
 
 
 cdef inline int64_t chunk_length(int64_t n, int threads) noexcept nogil:
