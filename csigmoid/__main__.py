@@ -5,6 +5,9 @@ high-precision values, and a short speed table against the NumPy formula
 ``python -m csigmoid bench [options]``: the full side-by-side benchmark
 (csigmoid._bench; ``--help`` lists the options).
 
+``python -m csigmoid bench --contention [options]``: csigmoid when other
+threads want the cores (csigmoid._bench_contention).
+
 ``python -m csigmoid plot [FILE.png]``: sigma and sigma' on one figure, with
 the regions where gradients vanish shaded (csigmoid._plot; needs matplotlib).
 """
@@ -90,6 +93,10 @@ def speed_table():
 
 
 def main(argv):
+    if argv[:2] == ["bench", "--contention"]:
+        from csigmoid import _bench_contention
+
+        return _bench_contention.main(argv[2:])
     if argv and argv[0] == "bench":
         from csigmoid import _bench
 
@@ -100,7 +107,8 @@ def main(argv):
         return _plot.main(argv[1:])
     if argv:
         print(
-            "usage: python -m csigmoid [bench [--help | options] | plot [--help | FILE.png]]", file=sys.stderr
+            "usage: python -m csigmoid [bench [--contention] [--help | options] | plot [--help | FILE.png]]",
+            file=sys.stderr,
         )
         return 2
     csigmoid.show_config()

@@ -16,12 +16,11 @@
 # everything else straight to the ufunc.
 cimport numpy as cnp
 from cython cimport floating as real
-from cython.parallel cimport prange
 from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.stdint cimport int64_t
 
 from csigmoid._kernel_table cimport (
-    KernelTable, Operation,
+    KernelTable, Operation, TeamTiming,
     OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE, OP_BACKWARD, OP_LOGIT, OP_LOG_SIGMOID,
     OP_COPY,
 )
@@ -31,8 +30,9 @@ import inspect
 
 import numpy as np
 
-from csigmoid import _docstrings, _ecosystem
+from csigmoid import _cpu_count, _docstrings, _ecosystem
 
+include "_driver.pxi"
 include "_longdouble.pxi"
 
 ctypedef cnp.npy_intp npy_intp
@@ -59,9 +59,15 @@ cdef extern from "_fp.h" nogil:
 cdef extern from "_promotion.h":
     int add_backward_promoter "csigmoid_add_backward_promoter"(object ufunc) except -1
 
-cdef extern from "_fork.h" nogil:
-    int watch_forks "csigmoid_watch_forks"()
-    int fork_safe_threads "csigmoid_fork_safe_threads"(int threads)
+# The per-call thread policy (size, fork, contention); its state lives in
+# this module, the one that calls the kernels.
+cdef extern from "_team.h" nogil:
+    int watch_forks "csigmoid_team_watch_forks"()
+    int team_threads "csigmoid_team_threads"(int64_t n, int cap)
+    void team_record "csigmoid_team_record"(int threads, double elapsed, double alone)
+    void team_forget "csigmoid_team_forget"()
+    double team_serial_left "csigmoid_team_serial_left"()
+    double team_credit "csigmoid_team_credit"()
 
 # The limit `csigmoid.threads(n)` sets for the calls made from the thread that
 # sets it (0: none), so that two Python threads can hold different limits.
@@ -83,13 +89,6 @@ if watch_forks() != 0:
 # The kernel variant in use; set by _isa.select() at import.
 cdef KernelTable* kernels = NULL
 
-# Below this many elements per thread, starting OpenMP threads costs more than
-# the work they share.  Measured on the development machine (2 cores, warm
-# libgomp pool): a parallel region costs ~1.3 us; 2 threads against 1 at 4096
-# elements take 0.92x (float32 sigmoid) to 0.58x (float64 logit) of the time,
-# and 0.5x-0.6x from 8192 on.
-cdef int64_t MIN_ELEMENTS_PER_THREAD = 2048
-
 # Strided runs, float16 and the other non-kernel-ready runs go through blocks
 # of this many elements: small enough for the stack and L1 (3 blocks of
 # doubles: 12 KiB), large enough that the per-block kernel call is amortised.
@@ -105,12 +104,48 @@ def use_kernels(kernel_table):
     kernels = <KernelTable*>PyCapsule_GetPointer(kernel_table, "csigmoid.KernelTable")
 
 
-cdef inline int default_threads() noexcept nogil:
-    """The thread count a call from this thread may use: OpenMP's current
-    maximum (OMP_NUM_THREADS, threadpoolctl), lowered by this thread's
-    `csigmoid.threads(n)` limit."""
+# Where a call's thread count comes from (show_config names it).
+cdef enum ThreadSource:
+    FROM_THREADS_LIMIT          # this thread's csigmoid.threads(n)
+    FROM_OPENMP_LIMIT           # threadpoolctl or omp_set_num_threads changed OpenMP's maximum
+    FROM_OPENMP_ENVIRONMENT     # OMP_NUM_THREADS
+    FROM_USABLE_CPUS            # the CPUs this process may use (affinity mask, cgroup quota)
+
+# OpenMP's maximum when csigmoid was imported: OMP_NUM_THREADS or, without
+# it, the runtime's own count (the CPUs of the affinity mask, not the
+# cgroup quota).  A different value later means a limit was set since.
+cdef int openmp_default = omp_get_max_threads()
+cdef bint openmp_from_environment = _cpu_count.openmp_threads_set()
+# The CPUs this process may use, counted once (csigmoid._cpu_count).
+cdef int usable_cpus = _cpu_count.USABLE.count
+
+
+cdef inline int default_threads_from(ThreadSource* source) noexcept nogil:
+    """The thread count a call from this thread may use (before the size,
+    fork and contention rules of _team.h), and where it comes from: this
+    thread's `csigmoid.threads(n)` limit, within OpenMP's current maximum;
+    else a maximum someone set (threadpoolctl, OMP_NUM_THREADS); else the
+    CPUs the process may use, within OpenMP's maximum."""
     cdef int available = omp_get_max_threads()
-    return thread_limit if 0 < thread_limit < available else available
+    cdef ThreadSource from_where
+    cdef int count = available
+    if thread_limit > 0:
+        from_where = FROM_THREADS_LIMIT
+        count = thread_limit if thread_limit < available else available
+    elif available != openmp_default:
+        from_where = FROM_OPENMP_LIMIT
+    elif openmp_from_environment:
+        from_where = FROM_OPENMP_ENVIRONMENT
+    else:
+        from_where = FROM_USABLE_CPUS
+        count = usable_cpus if usable_cpus < available else available
+    if source != NULL:
+        source[0] = from_where
+    return count
+
+
+cdef inline int default_threads() noexcept nogil:
+    return default_threads_from(NULL)
 
 
 def set_thread_limit(int limit):
@@ -127,13 +162,56 @@ def max_threads():
     return default_threads()
 
 
+def use_cpu_count(int count):
+    """Make `count` (>= 1) the CPUs the default thread count respects and
+    return the previous count (import sets csigmoid._cpu_count.USABLE.count;
+    tests set others)."""
+    global usable_cpus
+    cdef int previous = usable_cpus
+    usable_cpus = count if count > 1 else 1
+    return previous
+
+
+def max_threads_source():
+    """What decides max_threads() in this thread: "csigmoid.threads",
+    "threadpoolctl" (or another omp_set_num_threads caller),
+    "OMP_NUM_THREADS" or "usable CPUs" (csigmoid._cpu_count.USABLE)."""
+    cdef ThreadSource source
+    default_threads_from(&source)
+    return ("csigmoid.threads", "threadpoolctl", "OMP_NUM_THREADS", "usable CPUs")[source]
+
+
+def contention_state():
+    """The contention rule's state (csigmoid/_team.h), in seconds:
+    "serial_left", how long calls still run on one thread; "credit", what
+    parallel calls gained minus what they lost, at most 0.05 (where a
+    process and every probe after a serial period start)."""
+    return {"serial_left": team_serial_left(), "credit": team_credit()}
+
+
+def forget_contention():
+    """Reset the contention rule, as in a child after fork (the tests start from it)."""
+    team_forget()
+
+
+def team_threads_for(n, cap):
+    """The thread count the policy of csigmoid/_team.h gives a call on n
+    elements capped at `cap` (the tests drive the policy through this and
+    record_team_call)."""
+    return team_threads(n, cap)
+
+
+def record_team_call(int threads, double elapsed, double alone):
+    """Tell the policy what a call whose team had `threads` threads took
+    (`elapsed`) and what one thread that nothing interrupts would have taken
+    (`alone`), in seconds."""
+    team_record(threads, elapsed, alone)
+
+
 cdef inline int threads_for(int64_t n) noexcept nogil:
-    """The threads a run of n contiguous elements is split over."""
-    cdef int threads = default_threads()
-    cdef int64_t useful = n // MIN_ELEMENTS_PER_THREAD
-    if useful < threads:
-        threads = <int>useful if useful > 1 else 1
-    return fork_safe_threads(threads)
+    """The threads a run of n elements gets: the policy of _team.h (size,
+    fork, contention) applied to this thread's default count."""
+    return team_threads(n, default_threads())
 
 
 # ----------------------------------------------------------------------------- inner loops
@@ -230,12 +308,22 @@ cdef void store(const LoopData* d, char* dst, npy_intp step, const void* block,
 
 
 cdef inline void run_kernel(const LoopData* d, void* in0, void* in1, void* out0, void* out1,
-                            int64_t n, int threads) noexcept nogil:
+                            int64_t n, int threads, TeamTiming* timing) noexcept nogil:
     if d.single:
-        kernels.run_f32(d.op, <float*>in0, <float*>in1, <float*>out0, <float*>out1, n, threads)
+        kernels.run_f32(d.op, <float*>in0, <float*>in1, <float*>out0, <float*>out1, n, threads,
+                        timing)
     else:
         kernels.run_f64(d.op, <double*>in0, <double*>in1, <double*>out0, <double*>out1, n,
-                        threads)
+                        threads, timing)
+
+
+cdef inline void run_kernel_in_team(const LoopData* d, void* in0, void* in1, void* out0,
+                                    void* out1, int64_t n) noexcept nogil:
+    """One kernel call over n contiguous elements on the threads the policy
+    gives it, and what it observed back to the policy."""
+    cdef TeamTiming timing
+    run_kernel(d, in0, in1, out0, out1, n, threads_for(n), &timing)
+    team_record(timing.threads, timing.elapsed, timing.alone)
 
 
 cdef void run_block_span(const LoopData* d, char** args, const npy_intp* steps,
@@ -267,6 +355,7 @@ cdef void run_block_span(const LoopData* d, char** args, const npy_intp* steps,
     cdef char* out0
     cdef char* out1
     cdef npy_intp m
+    cdef TeamTiming serial
     cdef fpflags saved
     fpflags_save(&saved)
     while start < stop:
@@ -283,7 +372,7 @@ cdef void run_block_span(const LoopData* d, char** args, const npy_intp* steps,
         out1 = out0
         if fused:
             out1 = args[2] + start * steps[2] if out1_direct else out1_block
-        run_kernel(d, in0, in1, out0, out1, m, 1)
+        run_kernel(d, in0, in1, out0, out1, m, 1, &serial)
         if not out0_direct:
             store(d, args[out_arg] + start * steps[out_arg], steps[out_arg], out0, m)
         if fused and not out1_direct:
@@ -292,23 +381,28 @@ cdef void run_block_span(const LoopData* d, char** args, const npy_intp* steps,
     fpflags_restore(&saved)
 
 
+# A run through blocks, as the parallel driver (_driver.pxi) sees it.
+cdef struct BlockWork:
+    const LoopData* loop
+    char** args
+    const npy_intp* steps
+
+
+cdef void block_span(const void* work, int64_t start, int64_t stop) noexcept nogil:
+    cdef const BlockWork* w = <const BlockWork*>work
+    run_block_span(w.loop, w.args, w.steps, start, stop)
+
+
 cdef void run_blocks(const LoopData* d, char** args, const npy_intp* steps,
                      npy_intp n) noexcept nogil:
-    """run_block_span over all n elements, the blocks shared out between the
-    threads the call may use (equal spans of whole blocks, so every element
-    is computed by the same code whatever the split)."""
-    cdef int threads = threads_for(n)
-    cdef npy_intp blocks = (n + BLOCK - 1) // BLOCK
-    cdef npy_intp per_thread, start, stop
-    cdef int part
-    if threads <= 1:
-        run_block_span(d, args, steps, 0, n)
-        return
-    per_thread = (blocks + threads - 1) // threads
-    for part in prange(threads, nogil=True, schedule='static', num_threads=threads):
-        start = part * per_thread * BLOCK
-        stop = start + per_thread * BLOCK
-        run_block_span(d, args, steps, start if start < n else n, stop if stop < n else n)
+    """run_block_span over all n elements, in chunks of whole blocks shared
+    out by the parallel driver between the threads the policy gives the
+    call (every element is computed by the same code whatever the split),
+    and what the call observed back to the policy."""
+    cdef BlockWork work = BlockWork(d, args, steps)
+    cdef TeamTiming timing
+    run_parallel(block_span, &work, n, threads_for(n), BLOCK, &timing)
+    team_record(timing.threads, timing.elapsed, timing.alone)
 
 
 cdef void typed_loop(char** args, const npy_intp* dimensions, const npy_intp* steps,
@@ -327,11 +421,11 @@ cdef void typed_loop(char** args, const npy_intp* dimensions, const npy_intp* st
     if not contiguous:
         run_blocks(d, args, steps, n)
     elif d.op == OP_BACKWARD:
-        run_kernel(d, args[0], args[1], args[2], args[2], n, threads_for(n))
+        run_kernel_in_team(d, args[0], args[1], args[2], args[2], n)
     elif d.op == OP_SIGMOID_AND_DERIVATIVE:
-        run_kernel(d, args[0], args[0], args[1], args[2], n, threads_for(n))
+        run_kernel_in_team(d, args[0], args[0], args[1], args[2], n)
     else:
-        run_kernel(d, args[0], args[0], args[1], args[1], n, threads_for(n))
+        run_kernel_in_team(d, args[0], args[0], args[1], args[1], n)
 
 
 cdef void longdouble_loop(char** args, const npy_intp* dimensions, const npy_intp* steps,
@@ -518,11 +612,12 @@ cdef object fused_fast_path(object x, tuple args, dict kwargs):
     cdef void* p_x = cnp.PyArray_DATA(xa)
     cdef void* p_y = cnp.PyArray_DATA(y)
     cdef void* p_dy = cnp.PyArray_DATA(dy)
+    cdef TeamTiming serial
     if n < MIN_ELEMENTS_TO_RELEASE_GIL:
-        run_kernel(d, p_x, p_x, p_y, p_dy, n, 1)
+        run_kernel(d, p_x, p_x, p_y, p_dy, n, 1, &serial)
     else:
         with nogil:
-            run_kernel(d, p_x, p_x, p_y, p_dy, n, threads_for(n))
+            run_kernel_in_team(d, p_x, p_x, p_y, p_dy, n)
     return y, dy
 
 
@@ -572,11 +667,8 @@ def parallel_copy(src, dst):
     cdef int64_t n = cnp.PyArray_SIZE(s)
     cdef void* p_src = cnp.PyArray_DATA(s)
     cdef void* p_dst = cnp.PyArray_DATA(d)
-    cdef int threads = threads_for(n)
+    cdef LoopData copy = LoopData(op=OP_COPY, input_type=type_num, output_type=type_num,
+                                  single=type_num == cnp.NPY_FLOAT,
+                                  itemsize=cnp.PyArray_ITEMSIZE(s))
     with nogil:
-        if type_num == cnp.NPY_FLOAT:
-            kernels.run_f32(OP_COPY, <float*>p_src, <float*>p_src, <float*>p_dst, <float*>p_dst,
-                            n, threads)
-        else:
-            kernels.run_f64(OP_COPY, <double*>p_src, <double*>p_src, <double*>p_dst,
-                            <double*>p_dst, n, threads)
+        run_kernel_in_team(&copy, p_src, p_src, p_dst, p_dst, n)

@@ -4,7 +4,7 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from typing import TextIO
 
-from csigmoid import _api, _cpu, _isa
+from csigmoid import _api, _cpu, _cpu_count, _isa
 
 
 def config() -> dict[str, object]:
@@ -22,10 +22,36 @@ def config() -> dict[str, object]:
         if openmp
         else "disabled (built without OpenMP: single-threaded)",
         "max_threads": _api.max_threads(),
+        "max_threads_from": _threads_from(),
+        "contention": _contention(),
         "cpu_level": _cpu.cpu_level(),
         "kernel_variants": ", ".join(_isa.available_variants()),
         "kernel_in_use": _isa.current_variant(),
     }
+
+
+def _threads_from() -> str:
+    source = _api.max_threads_source()
+    if source == "usable CPUs":
+        return f"the CPUs this process may use: {_cpu_count.USABLE.detail}"
+    if source == "threadpoolctl":
+        return "threadpoolctl (or another omp_set_num_threads call) in this thread"
+    if source == "csigmoid.threads":
+        return "csigmoid.threads(n) in this thread"
+    return source
+
+
+def _contention() -> str:
+    state = _api.contention_state()
+    if state["serial_left"] > 0:
+        return (
+            f"calls run on one thread for {state['serial_left']:.3g} s more (parallel "
+            f"calls were slower than one thread: other threads want the cores)"
+        )
+    return (
+        f"none (parallel calls may run; {state['credit'] * 1e3:.3g} ms gained against "
+        f"one thread is banked against stalls)"
+    )
 
 
 def show_config(file: TextIO | None = None) -> None:
@@ -53,9 +79,15 @@ def show_config(file: TextIO | None = None) -> None:
     -----
     "OpenMP" says whether the extensions were built with OpenMP (and with
     which runtime: libgomp, libomp or vcomp); a build without it is exact
-    and single-threaded.  "max threads" is what a call uses by default:
-    OpenMP's current maximum, which OMP_NUM_THREADS, threadpoolctl's
-    limits and `csigmoid.threads` lower.  "kernels runnable here" are the SIMD variants both built
+    and single-threaded.  "max threads" is what a large call from this
+    thread may use, and "max threads from" what decided it: this thread's
+    `csigmoid.threads` limit; else a thread count set through
+    OMP_NUM_THREADS or threadpoolctl; else the CPUs this process may use,
+    the fewer of its CPU affinity mask and its cgroup CPU quota (which
+    OpenMP itself ignores).  "contention" says whether calls run on
+    one thread for now because a recent parallel call was slower than one
+    thread would have been (other threads wanted the cores); see the README,
+    Threads.  "kernels runnable here" are the SIMD variants both built
     and supported by this CPU; "kernel in use" is the best of them that
     CSIGMOID_SIMD allows.  Accuracy does not depend on the variant: every
     variant meets the same bounds (see `sigmoid` and the README).
@@ -69,6 +101,8 @@ def show_config(file: TextIO | None = None) -> None:
                   compiler: ...
                     OpenMP: ...
                max threads: ...
+          max threads from: ...
+                contention: ...
               CPU supports: ...
      kernels runnable here: ...
              kernel in use: ...
@@ -79,6 +113,8 @@ def show_config(file: TextIO | None = None) -> None:
         "compiler": "compiler",
         "openmp": "OpenMP",
         "max_threads": "max threads",
+        "max_threads_from": "max threads from",
+        "contention": "contention",
         "cpu_level": "CPU supports",
         "kernel_variants": "kernels runnable here",
         "kernel_in_use": "kernel in use",

@@ -1,7 +1,17 @@
-# The contract between the instruction-set variants of the kernels and the
-# Python layer: each _kernels_<variant> module fills one KernelTable and
-# publishes it as a PyCapsule named "csigmoid.KernelTable"; _api.pyx calls
-# through the table of the variant _isa.py selected.
+# The contract between the instruction-set variants of the kernels and their
+# caller: each _kernels_<variant> module fills one KernelTable and publishes
+# it as a PyCapsule named "csigmoid.KernelTable"; _api.pyx calls through the
+# table of the variant _isa.py selected.
+#
+# run_f32/run_f64 compute `op` over n contiguous elements on num_threads
+# OpenMP threads, without the GIL and without touching a Python object; the
+# result is bit-identical whatever num_threads is.  The caller decides
+# num_threads with the policy of csigmoid/_team.h and gives that policy what
+# the driver observed (`timing`, filled by every call):
+#
+#     threads = csigmoid_team_threads(n, cap)
+#     table.run_f64(op, in0, in1, out0, out1, n, threads, &timing)
+#     csigmoid_team_record(timing.threads, timing.elapsed, timing.alone)
 from libc.stdint cimport int64_t
 
 cdef enum Operation:
@@ -20,10 +30,25 @@ cdef enum Operation:
     # out0 = in0: the memory-bandwidth limit that the benchmark measures against
     OP_COPY
 
+# What a call observed, for the thread policy: `threads`, how many threads
+# computed (1 for a serial call; fewer than asked when OpenMP gives the
+# region fewer, as inside another parallel region); for threads > 1, in
+# seconds, `elapsed` from the start of the parallel region to its end and
+# `alone` what one thread that nothing interrupts would take, n times the
+# fastest rate any thread had over a chunk.  elapsed > alone: the team lost
+# against one thread.
+ctypedef struct TeamTiming:
+    int threads
+    double elapsed
+    double alone
+
+# Pointers not used by `op` must still be valid (pass in0/out0 again).
 ctypedef void (*run_f32_t)(Operation op, const float* in0, const float* in1,
-                           float* out0, float* out1, int64_t n, int num_threads) noexcept nogil
+                           float* out0, float* out1, int64_t n, int num_threads,
+                           TeamTiming* timing) noexcept nogil
 ctypedef void (*run_f64_t)(Operation op, const double* in0, const double* in1,
-                           double* out0, double* out1, int64_t n, int num_threads) noexcept nogil
+                           double* out0, double* out1, int64_t n, int num_threads,
+                           TeamTiming* timing) noexcept nogil
 
 ctypedef struct KernelTable:
     run_f32_t run_f32

@@ -15,16 +15,17 @@
 # Error bounds quoted below were measured by the exhaustive float32 sweep
 # and the dense float64 sweep of tests/test_accuracy.py.
 from cython cimport floating as real
-from cython.parallel cimport prange
 from libc.math cimport INFINITY, NAN, fma, fmaf
 from libc.stdint cimport int64_t, uint32_t, uint64_t
 from libc.string cimport memcpy
 from cpython.pycapsule cimport PyCapsule_New
 
 from csigmoid._kernel_table cimport (
-    KernelTable, Operation, OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE, OP_BACKWARD,
-    OP_LOGIT, OP_LOG_SIGMOID, OP_COPY,
+    KernelTable, Operation, TeamTiming, OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE,
+    OP_BACKWARD, OP_LOGIT, OP_LOG_SIGMOID, OP_COPY,
 )
+
+include "_driver.pxi"
 
 cdef extern from "_fp.h" nogil:
     const bint HAS_FMA "CSIGMOID_HAS_FMA"
@@ -422,32 +423,47 @@ cdef inline void run_span(Operation op, const real* in0, const real* in1,
     fpflags_restore(&saved)
 
 
-cdef inline int64_t span_start(int64_t part, int64_t parts, int64_t n) noexcept nogil:
-    """Start of thread `part`'s share: equal shares rounded up to 16 elements
-    (64 bytes of float32), so shares start on cache-line boundaries when the
-    buffer does."""
-    cdef int64_t share = ((n + parts - 1) // parts + 15) // 16 * 16
-    cdef int64_t start = part * share
-    return start if start < n else n
+# The kernels' side of the parallel driver (_driver.pxi): a call's pointers,
+# and the span function that runs one chunk of them.
+cdef struct KernelWork:
+    Operation op
+    const void* in0
+    const void* in1
+    void* out0
+    void* out1
+
+
+cdef void kernel_span(const void* work, int64_t start, int64_t stop,
+                      real* kind) noexcept nogil:
+    cdef const KernelWork* w = <const KernelWork*>work
+    run_span(w.op, <const real*>w.in0 + start, <const real*>w.in1 + start,
+             <real*>w.out0 + start, <real*>w.out1 + start, stop - start)
+
+
+cdef void kernel_span_f32(const void* work, int64_t start, int64_t stop) noexcept nogil:
+    kernel_span(work, start, stop, <float*>NULL)
+
+
+cdef void kernel_span_f64(const void* work, int64_t start, int64_t stop) noexcept nogil:
+    kernel_span(work, start, stop, <double*>NULL)
 
 
 cdef void run(Operation op, const real* in0, const real* in1,
-              real* out0, real* out1, int64_t n, int num_threads) noexcept nogil:
-    """Apply `op` elementwise over n contiguous elements on num_threads threads.
+              real* out0, real* out1, int64_t n, int num_threads,
+              TeamTiming* timing) noexcept nogil:
+    """Apply `op` elementwise over n contiguous elements on num_threads threads
+    (see _kernel_table.pxd for `timing`), in chunks of whole 16-element
+    groups (_driver.pxi).
 
     Every element is computed by the same code whatever the split, so the
     result does not depend on num_threads.  Pointers not used by `op` must
     still be valid (pass in0/out0 again): offsets are applied to all four.
     """
-    cdef int part
-    cdef int64_t start, stop
-    if num_threads <= 1:
-        run_span(op, in0, in1, out0, out1, n)
-        return
-    for part in prange(num_threads, nogil=True, schedule='static', num_threads=num_threads):
-        start = span_start(part, num_threads, n)
-        stop = span_start(part + 1, num_threads, n)
-        run_span(op, in0 + start, in1 + start, out0 + start, out1 + start, stop - start)
+    cdef KernelWork work = KernelWork(op, in0, in1, out0, out1)
+    if real is float:
+        run_parallel(kernel_span_f32, &work, n, num_threads, 16, timing)
+    else:
+        run_parallel(kernel_span_f64, &work, n, num_threads, 16, timing)
 
 
 cdef KernelTable table

@@ -17,8 +17,10 @@ def threads(n: int | None) -> Iterator[None]:
     ----------
     n : int or None
         Upper bound on the threads each call uses (>= 1), or None for the
-        default: OpenMP's current maximum (OMP_NUM_THREADS, threadpoolctl
-        limits).  It can only lower that maximum.
+        default: OMP_NUM_THREADS or a threadpoolctl limit when set, else the
+        CPUs the process may use (its affinity mask and cgroup CPU quota).
+        It can only lower OpenMP's current maximum, and it decides in
+        place of the CPU count.
 
     Returns
     -------

@@ -15,7 +15,15 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != CHECKOUT]
 # helper `layouts` (it holds no `csigmoid`, so the installed package still wins).
 sys.path.insert(0, str(TESTS))
 
-from csigmoid import _isa  # noqa: E402
+from csigmoid import _api, _isa  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def contention_forgotten():
+    """Start every test with csigmoid's contention rule reset: a parallel call
+    that lost against one thread in an earlier test, because something else
+    had the cores, must not make this test's calls serial."""
+    _api.forget_contention()
 
 
 @pytest.fixture(params=_isa.available_variants())

@@ -209,6 +209,7 @@ def test_call_from_inside_an_openmp_parallel_region_adds_no_threads():
     x = read_only(np.linspace(-50, 50, 1 << 20))
     with csigmoid.threads(1):
         expected = sigmoid(x)
+    fresh = _api.contention_state()
     outer_team = 4
     seen = []
 
@@ -223,6 +224,8 @@ def test_call_from_inside_an_openmp_parallel_region_adds_no_threads():
     assert all(same for _, same in seen)
     # the outer team's own threads, and not one more
     assert max(count for count, _ in seen) <= before + outer_team - 1
+    # a region OpenMP ran on one thread is no race lost by a team: no serial period follows
+    assert _api.contention_state() == fresh
 
 
 def test_threads_limit_nests_and_belongs_to_the_thread_that_sets_it():

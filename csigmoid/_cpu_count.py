@@ -1,0 +1,168 @@
+"""How many CPUs this process may use: the fewer of its CPU affinity mask and
+its cgroup CPU quota (cgroup v1 ``cpu.cfs_quota_us`` / ``cpu.cfs_period_us``
+or v2 ``cpu.max``; a fractional quota rounded up), as loky's ``cpu_count``
+counts them.  OpenMP runtimes size their teams from the affinity mask alone,
+so a container limited to 2 CPUs on a 64-core node would start 64 threads
+per call; csigmoid's default thread count (``_api.default_threads``) is
+this count instead.
+
+Counted once, at import (``USABLE``); ``usable_cpus`` takes the affinity mask
+and the file locations as arguments so that tests can give it fake ones.
+"""
+
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+PROC_SELF_CGROUP = Path("/proc/self/cgroup")
+
+
+@dataclass(frozen=True)
+class CpuCount:
+    """A CPU count and what set it."""
+
+    count: int
+    source: str  # "affinity" or "cgroup quota"
+    detail: str  # human-readable: the mask's size, or the quota and the file it is in
+
+
+@dataclass(frozen=True)
+class _Quota:
+    cpus: float  # quota / period
+    where: str  # the file, and its values as written there
+
+
+def usable_cpus(affinity=None, cgroup_root=CGROUP_ROOT, proc_self_cgroup=PROC_SELF_CGROUP):
+    """The CPUs this process may use, at least 1.
+
+    Parameters
+    ----------
+    affinity : collection of int, optional
+        The CPUs of the affinity mask; default: ``os.sched_getaffinity(0)``
+        where the platform has it, else every CPU (``os.cpu_count()``).
+    cgroup_root : path
+        Where the cgroup file systems are mounted (v1: one directory per
+        controller, such as ``cpu`` or ``cpu,cpuacct``; v2: the root itself).
+    proc_self_cgroup : path
+        The process's cgroup membership file (``/proc/self/cgroup``); where
+        it or the cgroup files are missing (not Linux) there is no quota.
+    """
+    mask = _affinity() if affinity is None else len(affinity)
+    mask_count = CpuCount(max(mask, 1), "affinity", f"{mask} CPUs in the affinity mask")
+    quota = _cgroup_quota(Path(cgroup_root), Path(proc_self_cgroup))
+    if quota is None:
+        return mask_count
+    quota_count = max(math.ceil(quota.cpus), 1)
+    if quota_count >= mask_count.count:
+        return mask_count
+    return CpuCount(
+        quota_count,
+        "cgroup quota",
+        f"cgroup CPU quota of {quota.cpus:g} CPUs ({quota.where})"
+        + (", rounded up" if quota_count != quota.cpus else ""),
+    )
+
+
+def openmp_threads_set():
+    """Whether OMP_NUM_THREADS sets OpenMP's thread count (then it decides, not this count)."""
+    return bool(os.environ.get("OMP_NUM_THREADS", "").strip())
+
+
+def _affinity():
+    if hasattr(os, "sched_getaffinity"):
+        try:
+            return len(os.sched_getaffinity(0))
+        except OSError:
+            pass
+    return os.cpu_count() or 1
+
+
+def _cgroup_quota(root, proc_self_cgroup):
+    """The tightest CPU quota on the path from the process's cgroup up to the
+    root of its hierarchy (a group can use no more than any of its
+    ancestors), or None.  The cpu controller is in a v1 hierarchy when one
+    has it, else in the v2 (unified) one."""
+    try:
+        membership = proc_self_cgroup.read_text().splitlines()
+    except OSError:
+        return None
+    v1_path = v2_path = None
+    for line in membership:
+        fields = line.split(":", 2)
+        if len(fields) != 3:
+            continue
+        hierarchy, controllers, path = fields
+        if "cpu" in controllers.split(","):
+            v1_path = path
+        elif hierarchy == "0" and controllers == "":
+            v2_path = path
+    if v1_path is not None:
+        mount = _v1_cpu_mount(root)
+        if mount is not None:
+            return _tightest(_v1_quota, _levels(mount, v1_path))
+    if v2_path is not None:
+        return _tightest(_v2_quota, _levels(root, v2_path))
+    return None
+
+
+def _v1_cpu_mount(root):
+    """The directory of the v1 hierarchy with the cpu controller: ``cpu``,
+    ``cpu,cpuacct``, ``cpuacct,cpu`` (a symlink or the mount itself)."""
+    try:
+        entries = sorted(root.iterdir())
+    except OSError:
+        return None
+    for entry in entries:
+        if "cpu" in entry.name.split(",") and entry.is_dir():
+            return entry
+    return None
+
+
+def _levels(mount, path):
+    """The group's directory and each ancestor up to the mount.  A group not
+    found under the mount means the mount shows a subtree whose root is the
+    process's group (a container without a cgroup namespace): the mount
+    alone."""
+    parts = [part for part in path.split("/") if part]
+    if not mount.joinpath(*parts).is_dir():
+        return [mount]
+    return [mount.joinpath(*parts[:depth]) for depth in range(len(parts), -1, -1)]
+
+
+def _tightest(read_quota, levels):
+    quotas = [q for q in map(read_quota, levels) if q is not None]
+    return min(quotas, key=lambda q: q.cpus, default=None)
+
+
+def _v1_quota(directory):
+    """cpu.cfs_quota_us / cpu.cfs_period_us; -1 (or any value <= 0): no quota."""
+    try:
+        quota = int((directory / "cpu.cfs_quota_us").read_text())
+        period = int((directory / "cpu.cfs_period_us").read_text())
+    except (OSError, ValueError):
+        return None
+    if quota <= 0 or period <= 0:
+        return None
+    return _Quota(quota / period, f"{directory / 'cpu.cfs_quota_us'}: {quota} per {period} us")
+
+
+def _v2_quota(directory):
+    """cpu.max holds "QUOTA PERIOD" (microseconds) or "max PERIOD" (no quota)."""
+    try:
+        fields = (directory / "cpu.max").read_text().split()
+    except OSError:
+        return None
+    if len(fields) != 2 or fields[0] == "max":
+        return None
+    try:
+        quota, period = int(fields[0]), int(fields[1])
+    except ValueError:
+        return None
+    if quota <= 0 or period <= 0:
+        return None
+    return _Quota(quota / period, f"{directory / 'cpu.max'}: {quota} {period}")
+
+
+USABLE = usable_cpus()

@@ -1,0 +1,207 @@
+"""The per-call thread policy (csigmoid/_team.h: size, fork and contention
+rules) driven through its hooks, and the kernels' chunked parallel driver:
+any team width and chunk split gives the one-thread bits."""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import csigmoid
+from csigmoid import _api, _cpu
+
+LARGE = 1_000_000
+
+
+FRESH = 0.05  # the credit a process and a probe start with (the most it holds)
+SERIAL = 2.0  # seconds of serial calls once the credit is spent
+NOTHING_LEARNT = {"serial_left": 0.0, "credit": FRESH}
+
+
+@pytest.fixture
+def policy():
+    """The policy, reset before (conftest) and after."""
+    if not _cpu.openmp_version():
+        pytest.skip("built without OpenMP: every call is serial, there is no policy to drive")
+    assert state() == NOTHING_LEARNT
+    yield
+    _api.forget_contention()
+
+
+def state():
+    return _api.contention_state()
+
+
+def test_size_rule_gives_each_thread_2048_elements(policy):
+    assert _api.team_threads_for(0, 8) == 1
+    assert _api.team_threads_for(4095, 8) == 1
+    assert _api.team_threads_for(4096, 8) == 2
+    assert _api.team_threads_for(3 * 2048 + 5, 8) == 3
+    assert _api.team_threads_for(LARGE, 8) == 8
+    assert _api.team_threads_for(LARGE, 1) == 1
+
+
+def test_a_cold_start_is_paid_from_the_credit(policy):
+    """Starting a team's threads: milliseconds on a busy machine."""
+    _api.record_team_call(2, 0.0102, 0.0002)  # the first call lost 10 ms
+    assert state() == {"serial_left": 0.0, "credit": pytest.approx(FRESH - 0.01, rel=1e-3)}
+    assert _api.team_threads_for(LARGE, 2) == 2
+
+
+def test_gains_pay_for_a_stall_now_and_then(policy):
+    _api.record_team_call(2, 0.0302, 0.0002)  # 30 ms lost: 20 ms left
+    for _ in range(100):
+        _api.record_team_call(2, 0.0005, 0.001)  # each gains 0.5 ms
+    assert state()["credit"] == pytest.approx(FRESH)  # banked up to 50 ms, no more
+    _api.record_team_call(2, 0.0045, 0.0005)  # a 4 ms stall: paid from the credit
+    assert state() == {"serial_left": 0.0, "credit": pytest.approx(0.046, rel=1e-3)}
+    assert _api.team_threads_for(LARGE, 2) == 2
+
+
+def test_a_spent_credit_makes_calls_serial_then_one_call_probes(policy):
+    _api.record_team_call(2, 0.062, 0.002)  # the team took 60 ms more than one thread
+    assert 0.9 * SERIAL < state()["serial_left"] <= SERIAL
+    assert state()["credit"] == FRESH
+    assert _api.team_threads_for(LARGE, 2) == 1
+    time.sleep(state()["serial_left"] + 0.01)
+    assert _api.team_threads_for(LARGE, 2) == 2  # the probe
+    assert _api.team_threads_for(LARGE, 2) == 1  # the others wait for its verdict
+    _api.record_team_call(2, 0.051, 0.002)  # it lost 49 ms: paid from its credit
+    assert state() == {"serial_left": 0.0, "credit": pytest.approx(0.001, rel=1e-3)}
+    assert _api.team_threads_for(LARGE, 2) == 2
+    _api.record_team_call(2, 0.0035, 0.002)  # 1.5 ms more: serial again
+    assert state()["serial_left"] > 0.9 * SERIAL and state()["credit"] == FRESH
+
+
+def test_small_arrays_losing_do_not_make_large_ones_serial(policy):
+    """A team on a small array loses about a microsecond (measured: float32
+    sigmoid of 8192 elements, 2.1 us on one thread, 2.8 us on two); the
+    gains of large calls pay for it."""
+    for i in range(30_000):
+        _api.record_team_call(2, 2.8e-6, 2.1e-6)
+        if i % 10 == 0:
+            _api.record_team_call(2, 120e-6, 240e-6)
+    assert state()["serial_left"] == 0 and state()["credit"] > FRESH - 1e-5
+
+
+def test_calls_on_one_thread_teach_nothing(policy):
+    _api.record_team_call(1, 1.0, 0.001)
+    assert state() == NOTHING_LEARNT
+
+
+def test_one_probe_among_concurrent_callers(policy):
+    _api.record_team_call(2, 0.0601, 0.0001)
+    time.sleep(state()["serial_left"] + 0.01)
+    callers = 16
+    start = threading.Barrier(callers)
+    counts = []
+
+    def call():
+        start.wait()
+        counts.append(_api.team_threads_for(LARGE, 2))
+
+    threads = [threading.Thread(target=call) for _ in range(callers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(counts) == [1] * (callers - 1) + [2]
+
+
+def test_calls_never_hang_while_the_policy_flips(policy):
+    """Many Python threads computing while another keeps recording losses and
+    gains: every call finishes, with the serial bits."""
+    x = np.random.default_rng(3).uniform(-30, 30, 200_003)
+    with csigmoid.threads(1):
+        expected = csigmoid.sigmoid_and_derivative(x)
+    stop = threading.Event()
+
+    def flip():
+        while not stop.is_set():
+            _api.record_team_call(2, 0.0701, 0.0001)  # 70 ms lost: serial
+            time.sleep(0.0005)
+            _api.record_team_call(2, 0.0, 0.0001)
+
+    results = []
+
+    def work():
+        for _ in range(20):
+            results.append(csigmoid.sigmoid_and_derivative(x))
+
+    flipper = threading.Thread(target=flip)
+    workers = [threading.Thread(target=work) for _ in range(8)]
+    flipper.start()
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join(timeout=120)
+    stop.set()
+    flipper.join()
+    assert not any(t.is_alive() for t in workers), "a call did not finish"
+    assert len(results) == 8 * 20
+    for y, dy in results:
+        assert np.array_equal(y, expected[0]) and np.array_equal(dy, expected[1])
+
+
+# --- the driver -----------------------------------------------------------------------
+
+SPLITS = """
+import sys
+import numpy as np
+import csigmoid
+from csigmoid import _api, _cpu
+
+widths = [int(w) for w in sys.argv[1].split(",")]
+assert _cpu.max_threads() >= max(widths), _cpu.max_threads()
+rng = np.random.default_rng(7)
+functions = {
+    "sigmoid": lambda x, y: csigmoid.sigmoid(x),
+    "sigmoid_derivative": lambda x, y: csigmoid.sigmoid_derivative(x),
+    "sigmoid_and_derivative": lambda x, y: csigmoid.sigmoid_and_derivative(x),
+    "sigmoid_backward": lambda x, y: csigmoid.sigmoid_backward(x, y),
+    "logit": lambda x, y: csigmoid.logit(y),
+    "log_sigmoid": lambda x, y: csigmoid.log_sigmoid(x),
+}
+checked = 0
+for dtype in (np.float32, np.float64):
+    for n in (4096, 4097, 3 * 2048 + 5, 16 * 2048 + 15, 131_089, 1_000_003):
+        x = rng.uniform(-60, 60, n).astype(dtype)
+        y = csigmoid.sigmoid(rng.uniform(-8, 8, n).astype(dtype))
+        for name, f in functions.items():
+            with csigmoid.threads(1):
+                serial = f(x, y)
+            for width in widths:
+                with csigmoid.threads(width):
+                    _api.record_team_call(2, 0.0, 1.0)   # no serial period: this call runs on the team
+                    split = f(x, y)
+                split = split if isinstance(split, tuple) else (split,)
+                serial = serial if isinstance(serial, tuple) else (serial,)
+                for a, b in zip(split, serial):
+                    if not np.array_equal(a.view(np.uint8), b.view(np.uint8)):
+                        sys.exit(f"{name} {np.dtype(dtype)} n={n} on {width} threads differs")
+                checked += 1
+print(checked)
+"""
+
+
+def test_every_team_width_and_chunk_split_gives_the_serial_bits(tmp_path):
+    """Widths 2 to 8 (OMP_NUM_THREADS=8, more threads than this machine may
+    have CPUs), sizes from one chunk per thread to many chunks with a short
+    last one, every operation and both dtypes."""
+    if not _cpu.openmp_version():
+        pytest.skip("built without OpenMP: nothing is split")
+    env = dict(os.environ, OMP_NUM_THREADS="8")
+    run = subprocess.run(
+        [sys.executable, "-c", SPLITS, "2,3,4,5,8"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert int(run.stdout) == 2 * 6 * 6 * 5
