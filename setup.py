@@ -9,6 +9,7 @@ Environment variables:
   CSIGMOID_DISABLE_OPENMP=1  build without OpenMP (single-threaded kernels)
   CSIGMOID_REQUIRE_OPENMP=1  fail the build if OpenMP is not available
 """
+import glob
 import os
 import sys
 import tempfile
@@ -145,6 +146,8 @@ def extension(name):
     return Extension(
         f"csigmoid.{name}",
         [f"csigmoid/{name}.pyx"],
+        # the C headers the kernels include: a change to one rebuilds them
+        depends=sorted(glob.glob("csigmoid/*.h")),
         include_dirs=[numpy.get_include(), "csigmoid"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_21_API_VERSION")],
     )
