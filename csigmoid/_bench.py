@@ -14,9 +14,10 @@ its own library.  So no other library's thread pool exists while a
 contender runs: pools spin for a while after their calls, and one still
 spinning shares the cores with whoever runs next.  The whole sequence is
 repeated `--rounds` times, in reverse order every other time, and each
-worker times every case in batches of back-to-back calls lasting a few
-milliseconds.  Reported: the best and the median per-call time over all
-batches, as nanoseconds per element.  Each worker's environment sets every
+worker times every case in batches of back-to-back calls lasting about 2 ms,
+for `--case-seconds` (three batches at least).  Reported: the
+best and the median per-call time over all batches, as nanoseconds per
+element.  Each worker's environment sets every
 library's thread count (OMP_NUM_THREADS and the libraries' own variables),
 and the worker sets it again through the library's API.
 """
@@ -52,7 +53,7 @@ LABELS = {
     "jax": "jax (allocates)",
 }
 DEFAULT_SIZES = tuple(10**k for k in range(2, 9))
-BATCHES = 3                 # timed batches per case in each worker, per round
+BATCHES = 3                 # timed batches per case in each worker, per round, at least
 
 # The speed targets: (operation, size, threads or None for all the machine's,
 # contender measured against, factor): met when csigmoid <= factor * that
@@ -103,7 +104,8 @@ def worker_environment(threads):
 def run_worker(contender, threads, args):
     """Run one worker; return (version, results) or None if its library is not installed."""
     spec = {"contender": contender, "threads": threads, "sizes": args.sizes,
-            "dtypes": args.dtypes, "ops": args.ops, "batches": BATCHES}
+            "dtypes": args.dtypes, "ops": args.ops, "batches": BATCHES,
+            "case_seconds": args.case_seconds}
     # the same interpreter flags (-P keeps a source checkout off sys.path)
     command = [sys.executable, *(["-P"] if getattr(sys.flags, "safe_path", False) else []),
                "-m", "csigmoid._bench_worker", json.dumps(spec)]
@@ -288,8 +290,10 @@ def parse_args(argv):
     parser.add_argument("--no-copy", action="store_true",
                         help="leave out the copy limit")
     parser.add_argument("--rounds", type=int, default=3,
-                        help=f"times each contender's worker runs; each times every case in "
-                             f"{BATCHES} batches (default: %(default)s)")
+                        help="times each contender's worker runs (default: %(default)s)")
+    parser.add_argument("--case-seconds", type=float, default=0.25,
+                        help=f"time each worker spends on each case, in batches of about 2 ms "
+                             f"(at least {BATCHES} batches; default: %(default)s)")
     parser.add_argument("--json", metavar="FILE", help="save the raw figures as JSON")
     parser.add_argument("--plot", metavar="FILE.png", help="draw ns/element against size "
                         "(needs matplotlib)")
@@ -309,6 +313,8 @@ def parse_args(argv):
         parser.error("--sizes and --threads take comma-separated numbers")
     if min(args.sizes) < 1 or min(args.threads) < 1 or args.rounds < 1:
         parser.error("sizes, threads and rounds must be >= 1")
+    if not args.case_seconds >= 0:
+        parser.error("--case-seconds must be >= 0")
     args.dtypes = choices(args.dtypes, ("float32", "float64"), "--dtypes")
     args.ops = choices(args.ops, OPERATIONS, "--ops")
     args.peers = choices(args.peers, PEERS, "--peers")

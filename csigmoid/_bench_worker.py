@@ -21,7 +21,10 @@ CSIGMOID = "csigmoid"
 COPY = "copy limit"
 # The contenders that are not csigmoid itself: importable name and label.
 PEERS = ("numpy", "scipy", "numexpr", "numba", "torch", "jax")
-ROUND_SECONDS = 0.004
+# A batch of back-to-back calls lasts about ROUND_SECONDS (shorter than a time
+# slice); a case gets batches for the spec's "case_seconds", MAX_BATCHES at most.
+ROUND_SECONDS = 0.002
+MAX_BATCHES = 200
 # exit status of a worker whose library cannot be imported (not installed)
 NOT_INSTALLED = 3
 
@@ -264,11 +267,16 @@ def calls_per_round(call):
     return max(1, min(10_000, int(ROUND_SECONDS / max(once, 1e-9))))
 
 
-def time_call(call, batches):
-    """Seconds per call, one figure per batch of back-to-back calls."""
+def time_call(call, batches, case_seconds):
+    """Seconds per call, one figure per batch of back-to-back calls: at least
+    `batches` batches, and more (up to MAX_BATCHES) until `case_seconds` have
+    passed, so that on a busy machine the best batch is one that no other
+    process interrupted."""
     count = calls_per_round(call)
     times = []
-    for _ in range(batches):
+    begin = time.perf_counter()
+    while len(times) < batches or (time.perf_counter() - begin < case_seconds
+                                   and len(times) < MAX_BATCHES):
         start = time.perf_counter()
         for _ in range(count):
             call()
@@ -301,7 +309,8 @@ def main(argv):
                 if call is not None:
                     emit({"operation": operation, "dtype": dtype, "size": size,
                           "contender": contender,
-                          "seconds_per_call": time_call(call, spec["batches"])})
+                          "seconds_per_call": time_call(call, spec["batches"],
+                                                        spec["case_seconds"])})
             del arrays
     return 0
 
