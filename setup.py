@@ -10,6 +10,7 @@ Environment variables:
   CSIGMOID_REQUIRE_OPENMP=1  fail the build if OpenMP is not available
 """
 
+import glob
 import os
 import sys
 import tempfile
@@ -145,6 +146,8 @@ def extension(name, **options):
     return Extension(
         f"csigmoid.{name}",
         [f"csigmoid/{name}.pyx"],
+        # the C headers the kernels include: a change to one rebuilds them
+        depends=sorted(glob.glob("csigmoid/*.h")),
         include_dirs=[numpy.get_include(), "csigmoid"],
         **options,
     )

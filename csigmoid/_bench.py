@@ -1,16 +1,25 @@
 """``python -m csigmoid bench``: csigmoid against the peers a user would
-otherwise pick, side by side in one process on the same arrays.
+otherwise pick, on the same arrays, each contender in a process of its own.
 
 Peers (each only if installed; ``pip install csigmoid[bench]`` brings scipy,
-numexpr and matplotlib; torch is compared when present): the textbook NumPy
-formula, scipy.special.expit, numexpr, torch (CPU), and the memory limit, a
-parallel copy of the same array on the same threads.
+numexpr and matplotlib; numba, torch and JAX are compared when present): the
+textbook NumPy formula, scipy.special, numexpr, numba (the textbook formula
+as a ``@vectorize(target='parallel')`` ufunc), torch (CPU), JAX (``jit``; it
+always allocates its result), and the memory limit, a parallel copy of the
+same array on the same threads.
 
-Method: per (operation, dtype, size, threads) every contender is warmed up,
-then timed in rounds that interleave the contenders (drift on a shared
-machine then hits all alike); a round times enough back-to-back calls to last
-a few milliseconds.  Reported: best and median per-call time over the rounds,
-as nanoseconds per element.
+Method: for each thread count, the contenders are timed one after another,
+each by a fresh worker process (csigmoid._bench_worker) that imports only
+its own library.  So no other library's thread pool exists while a
+contender runs: pools spin for a while after their calls, and one still
+spinning shares the cores with whoever runs next.  The whole sequence is
+repeated `--rounds` times, in reverse order every other time, and each
+worker times every case in batches of back-to-back calls lasting about 2 ms,
+for `--case-seconds` (three batches at least).  Reported: the
+best and the median per-call time over all batches, as nanoseconds per
+element.  Each worker's environment sets every
+library's thread count (OMP_NUM_THREADS and the libraries' own variables),
+and the worker sets it again through the library's API.
 """
 
 import argparse
@@ -18,13 +27,12 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
-import time
-
-import numpy as np
 
 import csigmoid
-from csigmoid import _api, _cpu, _isa
+from csigmoid import _cpu, _isa
+from csigmoid._bench_worker import COPY, CSIGMOID, NOT_INSTALLED, PEERS
 
 OPERATIONS = (
     "sigmoid",
@@ -42,33 +50,42 @@ TITLES = {
     "logit": "logit (log(p / (1 - p)), p = sigmoid(x)), into a preallocated out",
     "log_sigmoid": "log_sigmoid (log sigma(x)), into a preallocated out",
 }
-PEERS = ("numpy", "scipy", "numexpr", "torch")
-CSIGMOID = "csigmoid"
-COPY = "copy limit"
+# What each peer computes, where the table's column name does not say it.
+LABELS = {
+    "numpy": "numpy (textbook formula)",
+    "scipy": "scipy",
+    "numexpr": "numexpr",
+    "numba": "numba",
+    "torch": "torch",
+    "jax": "jax (allocates)",
+}
 DEFAULT_SIZES = tuple(10**k for k in range(2, 9))
-ROUND_SECONDS = 0.004
-# Pause before each timed batch: csigmoid and torch each bring an OpenMP
-# runtime whose idle threads spin for a while after a parallel region; a
-# contender started while the other's threads still spin would share the
-# cores with them and be timed unfairly slow.
-QUIESCE_SECONDS = 0.01
+BATCHES = 3  # timed batches per case in each worker, per round, at least
 
-# The speed targets csigmoid is held to (BENCHMARKS.md): (operation, size,
-# threads or None for all the machine's, contender measured against, factor):
-# met when csigmoid <= factor * that contender.
+# The speed targets: (operation, size, threads or None for all the machine's,
+# contender measured against, factor): met when csigmoid <= factor * that
+# contender.  A factor may depend on the dtype or on the kernel variant.
 TARGETS = (
-    ("sigmoid", 100, None, "scipy expit", 1.0),
+    ("sigmoid", 100, None, "scipy", 1.0),
     ("sigmoid", 10**4, None, "torch", 0.6),
+    ("sigmoid", 10**5, 1, "torch", 0.8),
     ("sigmoid", 10**6, None, "torch", 0.75),
     ("sigmoid", 10**6, 1, "torch", 0.75),
-    ("sigmoid", 10**8, None, COPY, {"float32": 1.15, "float64": 1.25}),
+    (
+        "sigmoid",
+        10**8,
+        None,
+        COPY,
+        {"float32": 1.15, "float64": {"avx512": 1.15, "avx2": 1.6, "baseline": 1.25}},
+    ),
     ("sigmoid-alloc", 10**8, None, "torch", 1.0),
+    ("sigmoid_and_derivative", 10**5, 1, "torch", 0.75),
     ("sigmoid_and_derivative", 10**6, None, "torch", 0.5),
-    ("sigmoid_and_derivative", 10**8, None, "torch", 0.5),
+    ("sigmoid_and_derivative", 10**8, None, "torch", 0.6),
     ("sigmoid_and_derivative", 10**8, None, COPY, 1.7),
     ("sigmoid_backward", 10**6, None, "torch", 1.0),
     ("sigmoid_backward", 10**8, None, "torch", 1.0),
-    # the logarithms: ahead of scipy and torch from 1e4 elements on
+    # ahead of scipy and torch from 1e4 elements on
     *(
         (operation, size, None, peer, 1.0)
         for operation in ("logit", "log_sigmoid")
@@ -78,172 +95,89 @@ TARGETS = (
 )
 
 
-class Arrays:
-    """The inputs and preallocated outputs of one case, shared by every contender."""
-
-    def __init__(self, size, dtype, rng):
-        self.x = rng.uniform(-20, 20, size).astype(dtype)
-        self.grad = rng.uniform(-1, 1, size).astype(dtype)
-        self.y = csigmoid.sigmoid(self.x)
-        self.out = np.empty_like(self.x)
-        self.out2 = np.empty_like(self.x)
-        self.ones = np.ones_like(self.x)
+def target_factor(factor, dtype, variant):
+    if isinstance(factor, dict):
+        factor = factor[dtype]
+    if isinstance(factor, dict):
+        factor = factor[variant]
+    return factor
 
 
-def load_peers(wanted):
-    """{peer: module} for the wanted peers that import; prints what is missing."""
-    modules = {}
-    for peer in wanted:
-        try:
-            if peer == "numpy":
-                modules[peer] = np
-            elif peer == "scipy":
-                import scipy.special
+def worker_environment(threads):
+    """The environment of a worker on `threads` threads: every library's own switch."""
+    env = dict(os.environ)
+    for name in (
+        "OMP_NUM_THREADS",
+        "NUMEXPR_NUM_THREADS",
+        "NUMEXPR_MAX_THREADS",
+        "NUMBA_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+    ):
+        env[name] = str(threads)
+    # XLA's CPU client: one intra-op thread, or its default (all cores)
+    if threads == 1:
+        flags = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+        env["XLA_FLAGS"] = f"{env.get('XLA_FLAGS', '')} {flags}".strip()
+    return env
 
-                modules[peer] = scipy.special
-            elif peer == "numexpr":
-                import numexpr
 
-                modules[peer] = numexpr
-            elif peer == "torch":
-                import torch
+def run_worker(contender, threads, args):
+    """Run one worker; return (version, results) or None if its library is not installed."""
+    spec = {
+        "contender": contender,
+        "threads": threads,
+        "sizes": args.sizes,
+        "dtypes": args.dtypes,
+        "ops": args.ops,
+        "batches": BATCHES,
+        "case_seconds": args.case_seconds,
+    }
+    # the same interpreter flags (-P keeps a source checkout off sys.path)
+    command = [
+        sys.executable,
+        *(["-P"] if getattr(sys.flags, "safe_path", False) else []),
+        "-m",
+        "csigmoid._bench_worker",
+        json.dumps(spec),
+    ]
+    done = subprocess.run(command, env=worker_environment(threads), capture_output=True, text=True)
+    if done.returncode == NOT_INSTALLED and contender not in (CSIGMOID, COPY):
+        return None
+    if done.returncode != 0:
+        raise RuntimeError(f"the {contender} worker failed:\n{done.stderr}")
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    return lines[0]["version"], lines[1:]
 
-                modules[peer] = torch
-        except ImportError:
-            print(
-                f"({peer} is not installed: not compared; `pip install csigmoid[bench]` "
-                "brings scipy, numexpr and matplotlib)"
+
+def measure(args, threads, contenders, say):
+    """{contender: {(operation, dtype, size): [seconds...]}} over all rounds, and
+    {contender: version}; contenders that turn out not installed are dropped."""
+    times, versions = {}, {}
+    for round_index in range(args.rounds):
+        order = contenders if round_index % 2 == 0 else contenders[::-1]
+        for contender in order:
+            if contender in versions and versions[contender] is None:
+                continue
+            say(
+                f"round {round_index + 1}/{args.rounds}, {threads} thread"
+                f"{'s' if threads > 1 else ''}: {contender} ..."
             )
-    return modules
-
-
-def contenders(operation, a, threads, peers):
-    """{name: zero-argument callable} for one operation on the arrays `a`."""
-    x, out, out2, grad, y = a.x, a.out, a.out2, a.grad, a.y
-    calls = {}
-    if operation == "sigmoid":
-        calls[CSIGMOID] = lambda: csigmoid.sigmoid(x, out=out)
-    elif operation == "sigmoid-alloc":
-        calls[CSIGMOID] = lambda: csigmoid.sigmoid(x)
-    elif operation == "sigmoid_and_derivative":
-        calls[CSIGMOID] = lambda: csigmoid.sigmoid_and_derivative(x, out=(out, out2))
-    elif operation == "sigmoid_backward":
-        calls[CSIGMOID] = lambda: csigmoid.sigmoid_backward(grad, y, out=out)
-    elif operation == "logit":
-        calls[CSIGMOID] = lambda: csigmoid.logit(y, out=out)
-    else:
-        calls[CSIGMOID] = lambda: csigmoid.log_sigmoid(x, out=out)
-
-    if "numpy" in peers:
-        # the formulas as textbooks write them (allocating temporaries)
-        if operation in ("sigmoid", "sigmoid-alloc"):
-            calls["numpy 1/(1+exp(-x))"] = lambda: 1 / (1 + np.exp(-x))
-        elif operation == "sigmoid_and_derivative":
-
-            def numpy_fused():
-                s = 1 / (1 + np.exp(-x))
-                return s, s * (1 - s)
-
-            calls["numpy 1/(1+exp(-x)), y*(1-y)"] = numpy_fused
-        elif operation == "sigmoid_backward":
-            calls["numpy g*y*(1-y)"] = lambda: grad * y * (1 - y)
-        elif operation == "logit":
-            calls["numpy log(p/(1-p))"] = lambda: np.log(y / (1 - y))
-        else:
-            calls["numpy -logaddexp(0,-x)"] = lambda: -np.logaddexp(0, -x)
-
-    if "scipy" in peers:
-        expit = peers["scipy"].expit
-        if operation == "sigmoid":
-            calls["scipy expit"] = lambda: expit(x, out=out)
-        elif operation == "sigmoid-alloc":
-            calls["scipy expit"] = lambda: expit(x)
-        elif operation == "sigmoid_and_derivative":
-
-            def scipy_fused():
-                expit(x, out=out)
-                np.subtract(1, out, out=out2)
-                np.multiply(out2, out, out=out2)
-
-            calls["scipy expit + numpy"] = scipy_fused
-        elif operation == "logit":
-            calls["scipy logit"] = lambda: peers["scipy"].logit(y, out=out)
-        elif operation == "log_sigmoid":
-            calls["scipy log_expit"] = lambda: peers["scipy"].log_expit(x, out=out)
-
-    if "numexpr" in peers:
-        ne = peers["numexpr"]
-        ne.set_num_threads(threads)
-        if operation == "sigmoid":
-            calls["numexpr"] = lambda: ne.evaluate("1/(1+exp(-x))", local_dict={"x": x}, out=out)
-        elif operation == "sigmoid-alloc":
-            calls["numexpr"] = lambda: ne.evaluate("1/(1+exp(-x))", local_dict={"x": x})
-        elif operation == "sigmoid_and_derivative":
-
-            def numexpr_fused():
-                ne.evaluate("1/(1+exp(-x))", local_dict={"x": x}, out=out)
-                ne.evaluate("y*(1-y)", local_dict={"y": out}, out=out2)
-
-            calls["numexpr"] = numexpr_fused
-        elif operation == "sigmoid_backward":
-            calls["numexpr"] = lambda: ne.evaluate("g*y*(1-y)", local_dict={"g": grad, "y": y}, out=out)
-        elif operation == "logit":
-            calls["numexpr"] = lambda: ne.evaluate("log(p/(1-p))", local_dict={"p": y}, out=out)
-        else:
-            calls["numexpr"] = lambda: ne.evaluate("-log1p(exp(-x))", local_dict={"x": x}, out=out)
-
-    if "torch" in peers:
-        torch = peers["torch"]
-        torch.set_num_threads(threads)
-        tx, tout, tout2 = torch.from_numpy(x), torch.from_numpy(out), torch.from_numpy(out2)
-        tgrad, ty, tones = torch.from_numpy(grad), torch.from_numpy(y), torch.from_numpy(a.ones)
-        grad_input = torch.ops.aten.sigmoid_backward.grad_input
-        if operation == "sigmoid":
-            calls["torch"] = lambda: torch.sigmoid(tx, out=tout)
-        elif operation == "sigmoid-alloc":
-            calls["torch"] = lambda: torch.sigmoid(tx)
-        elif operation == "sigmoid_and_derivative":
-
-            def torch_fused():
-                torch.sigmoid(tx, out=tout)
-                grad_input(tones, tout, grad_input=tout2)
-
-            calls["torch"] = torch_fused
-        elif operation == "sigmoid_backward":
-            calls["torch"] = lambda: grad_input(tgrad, ty, grad_input=tout)
-        elif operation == "logit":
-            calls["torch"] = lambda: torch.logit(ty, out=tout)
-        else:
-            # torch.nn.functional.logsigmoid, with an out argument
-            calls["torch"] = lambda: torch._C._nn.log_sigmoid(tx, out=tout)
-
-    if operation != "sigmoid-alloc":
-        calls[COPY] = lambda: _api.parallel_copy(x, out2 if operation == "sigmoid" else out)
-    return calls
-
-
-def calls_per_round(call):
-    """Warm `call` up; return how many back-to-back calls last about ROUND_SECONDS."""
-    call()
-    start = time.perf_counter()
-    call()
-    once = time.perf_counter() - start
-    return max(1, min(10_000, int(ROUND_SECONDS / max(once, 1e-9))))
-
-
-def time_case(calls, rounds):
-    """{name: [seconds per call, one per round]}, the contenders interleaved."""
-    batch = {name: calls_per_round(call) for name, call in calls.items()}
-    times = {name: [] for name in calls}
-    for _ in range(rounds):
-        for name, call in calls.items():
-            count = batch[name]
-            time.sleep(QUIESCE_SECONDS)
-            start = time.perf_counter()
-            for _ in range(count):
-                call()
-            times[name].append((time.perf_counter() - start) / count)
-    return times
+            outcome = run_worker(contender, threads, args)
+            if outcome is None:
+                versions[contender] = None
+                continue
+            versions[contender] = outcome[0]
+            for record in outcome[1]:
+                key = (record["operation"], record["dtype"], record["size"])
+                times.setdefault(contender, {}).setdefault(key, []).extend(record["seconds_per_call"])
+    missing = [c for c, v in versions.items() if v is None]
+    if missing:
+        print(
+            f"(not installed, not compared: {', '.join(missing)}; `pip install "
+            f"csigmoid[bench]` brings scipy, numexpr and matplotlib)"
+        )
+    return times, {c: v for c, v in versions.items() if v is not None}
 
 
 def cpu_model():
@@ -257,19 +191,7 @@ def cpu_model():
     return platform.processor() or platform.machine()
 
 
-def describe_machine(peers):
-    versions = {
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "csigmoid": csigmoid.__version__,
-    }
-    for peer, module in peers.items():
-        if peer == "scipy":
-            import scipy
-
-            versions[peer] = scipy.__version__
-        elif peer != "numpy":
-            versions[peer] = module.__version__
+def describe_machine():
     return {
         "cpu": cpu_model(),
         "logical_cpus": os.cpu_count(),
@@ -277,7 +199,8 @@ def describe_machine(peers):
         "kernel_variant": _isa.current_variant(),
         "openmp": _cpu.openmp_runtime(),
         "max_threads": _cpu.max_threads(),
-        "versions": versions,
+        "load_average_start": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        "versions": {"python": platform.python_version()},
     }
 
 
@@ -285,13 +208,17 @@ def per_element(seconds, size):
     return seconds / size * 1e9
 
 
+def label(contender):
+    return LABELS.get(contender, contender)
+
+
 def print_table(operation, dtype, threads, rows):
-    """rows: [(size, {name: [seconds...]})] for one operation/dtype/threads."""
-    names = list(rows[0][1])
+    """rows: [(size, {contender: [seconds...]})] for one operation/dtype/threads."""
+    names = list(dict.fromkeys(name for _, times in rows for name in times))
     peers = [n for n in names if n not in (CSIGMOID, COPY)]
     print(f"\n### {TITLES[operation]}: {dtype}, {threads} thread{'s' if threads > 1 else ''}\n")
-    print("ns per element, best of rounds (median in brackets).\n")
-    header = ["size", *names]
+    print("ns per element, best of all batches (median in brackets).\n")
+    header = ["size", *map(label, names)]
     if peers:
         header.append("csigmoid / best peer")
     if COPY in names:
@@ -302,16 +229,19 @@ def print_table(operation, dtype, threads, rows):
         best = {n: per_element(min(t), size) for n, t in times.items()}
         cells = [f"{size:.0e}".replace("e+0", "e")]
         for n in names:
-            cells.append(f"{best[n]:.3g} ({per_element(statistics.median(times[n]), size):.3g})")
+            cells.append(
+                f"{best[n]:.3g} ({per_element(statistics.median(times[n]), size):.3g})" if n in times else ""
+            )
+        present = [p for p in peers if p in times]
         if peers:
-            cells.append(f"{best[CSIGMOID] / min(best[p] for p in peers):.2f}")
+            cells.append(f"{best[CSIGMOID] / min(best[p] for p in present):.2f}" if present else "")
         if COPY in names:
-            cells.append(f"{best[CSIGMOID] / best[COPY]:.2f}")
+            cells.append(f"{best[CSIGMOID] / best[COPY]:.2f}" if COPY in times else "")
         print("| " + " | ".join(cells) + " |")
 
 
-def check_targets(results, all_threads):
-    """Print each speed target that this run measured: met or not, with figures.
+def check_targets(results, all_threads, variant):
+    """Print each target that this run measured: met or not, with figures.
     A target without a thread count is for `all_threads` (the machine's)."""
     index = {(r["operation"], r["dtype"], r["size"], r["threads"], r["contender"]): r for r in results}
     lines = []
@@ -319,30 +249,25 @@ def check_targets(results, all_threads):
         threads = threads or all_threads
         for dtype in ("float32", "float64"):
             mine = index.get((operation, dtype, size, threads, CSIGMOID))
-            peer = next(
-                (
-                    r
-                    for (o, d, s, t, c), r in index.items()
-                    if (o, d, s, t) == (operation, dtype, size, threads) and c.startswith(against)
-                ),
-                None,
-            )
+            peer = index.get((operation, dtype, size, threads, against))
             if mine is None or peer is None:
                 continue
-            limit = factor[dtype] if isinstance(factor, dict) else factor
+            limit = target_factor(factor, dtype, variant)
             ratio = mine["best_ns_per_element"] / peer["best_ns_per_element"]
             lines.append(
                 f"| {operation} | {dtype} | {size:.0e} | {threads} | <= {limit:g} x {against} "
                 f"| {ratio:.2f} | {'met' if ratio <= limit else '**not met**'} |".replace("e+0", "e")
             )
     if lines:
-        print("\n### Targets\n")
+        print(f"\n### Targets (kernel variant {variant})\n")
         print("| operation | dtype | size | threads | target | measured | |")
         print("|---|---|---:|---:|---|---:|---|")
         print("\n".join(lines))
 
 
 def plot(results, path):
+    """ns/element against size, one panel per operation and dtype: a colour per
+    contender, solid lines on all threads, dotted on one."""
     import matplotlib  # there: parse_args checked
 
     matplotlib.use("Agg")
@@ -350,6 +275,10 @@ def plot(results, path):
 
     operations = [o for o in OPERATIONS if any(r["operation"] == o for r in results)]
     dtypes = sorted({r["dtype"] for r in results})
+    contenders = list(dict.fromkeys(r["contender"] for r in results))
+    colours = {c: plt.get_cmap("tab10")(i % 10) for i, c in enumerate(contenders)}
+    colours[COPY] = "gray"
+    most = max(r["threads"] for r in results)
     figure, axes = plt.subplots(
         len(operations), len(dtypes), squeeze=False, figsize=(6.5 * len(dtypes), 4.2 * len(operations))
     )
@@ -358,7 +287,7 @@ def plot(results, path):
             ax = axes[row][col]
             mine = [r for r in results if (r["operation"], r["dtype"]) == (operation, dtype)]
             for threads in sorted({r["threads"] for r in mine}, reverse=True):
-                for name in dict.fromkeys(r["contender"] for r in mine):
+                for name in contenders:
                     points = sorted(
                         (r["size"], r["best_ns_per_element"])
                         for r in mine
@@ -366,17 +295,22 @@ def plot(results, path):
                     )
                     if not points:
                         continue
-                    style = {"linewidth": 2.5} if name == CSIGMOID else {}
-                    if name == COPY:
-                        style = {"linestyle": "--", "color": "gray"}
-                    ax.plot(*zip(*points), marker="o", label=f"{name} ({threads} thr)", **style)
+                    ax.plot(
+                        *zip(*points),
+                        marker="o",
+                        markersize=3,
+                        color=colours[name],
+                        linewidth=2.5 if name == CSIGMOID else 1.2,
+                        linestyle="-" if threads == most else ":",
+                        label=f"{label(name)} ({threads} thr)",
+                    )
             ax.set_xscale("log")
             ax.set_yscale("log")
             ax.set_title(f"{TITLES[operation]}\n{dtype}", fontsize=9)
             ax.set_xlabel("elements")
             ax.set_ylabel("ns per element")
             ax.grid(True, which="both", alpha=0.3)
-            ax.legend(fontsize=7)
+            ax.legend(fontsize=6, ncol=2)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     print(f"plot written to {path}")
@@ -385,8 +319,8 @@ def plot(results, path):
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="python -m csigmoid bench",
-        description="Time csigmoid against the NumPy formula, scipy, numexpr, torch and the "
-        "memory (copy) limit, side by side in one process.",
+        description="Time csigmoid against the NumPy formula, scipy, numexpr, numba, torch, JAX "
+        "and the memory (copy) limit, each contender in a process of its own.",
     )
     parser.add_argument(
         "--sizes",
@@ -394,10 +328,12 @@ def parse_args(argv):
         help="comma-separated array sizes, e.g. 1e2,1e4,1e6 (default: %(default)s)",
     )
     parser.add_argument("--dtypes", default="float32,float64", help="default: %(default)s")
+    all_threads = str(_cpu.max_threads())
     parser.add_argument(
         "--threads",
-        default=str(_cpu.max_threads()),
-        help="comma-separated thread counts for every contender (default: OpenMP's maximum, %(default)s)",
+        default=",".join(dict.fromkeys(["1", all_threads])),
+        help="comma-separated thread counts for every contender "
+        "(default: one, and OpenMP's maximum: %(default)s)",
     )
     parser.add_argument(
         "--ops", default=",".join(OPERATIONS), help="operations to time (default: %(default)s)"
@@ -405,10 +341,18 @@ def parse_args(argv):
     parser.add_argument(
         "--peers",
         default=",".join(PEERS),
-        help="peers to compare with, when installed (default: %(default)s)",
+        help="peers to compare with, when installed, in this order (default: %(default)s)",
+    )
+    parser.add_argument("--no-copy", action="store_true", help="leave out the copy limit")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="times each contender's worker runs (default: %(default)s)"
     )
     parser.add_argument(
-        "--rounds", type=int, default=7, help="timed rounds per contender (default: %(default)s)"
+        "--case-seconds",
+        type=float,
+        default=0.25,
+        help=f"time each worker spends on each case, in batches of about 2 ms "
+        f"(at least {BATCHES} batches; default: %(default)s)",
     )
     parser.add_argument("--json", metavar="FILE", help="save the raw figures as JSON")
     parser.add_argument("--plot", metavar="FILE.png", help="draw ns/element against size (needs matplotlib)")
@@ -419,7 +363,7 @@ def parse_args(argv):
         unknown = [item for item in items if item not in allowed]
         if unknown or not items:
             parser.error(f"{what}: expected some of {', '.join(allowed)}; got {text!r}")
-        return items
+        return list(dict.fromkeys(items))
 
     try:
         args.sizes = [int(float(s)) for s in args.sizes.split(",")]
@@ -428,6 +372,8 @@ def parse_args(argv):
         parser.error("--sizes and --threads take comma-separated numbers")
     if min(args.sizes) < 1 or min(args.threads) < 1 or args.rounds < 1:
         parser.error("sizes, threads and rounds must be >= 1")
+    if not args.case_seconds >= 0:
+        parser.error("--case-seconds must be >= 0")
     args.dtypes = choices(args.dtypes, ("float32", "float64"), "--dtypes")
     args.ops = choices(args.ops, OPERATIONS, "--ops")
     args.peers = choices(args.peers, PEERS, "--peers")
@@ -450,47 +396,53 @@ def progress(text):
 
 def main(argv):
     args = parse_args(argv)
-    peers = load_peers(args.peers)
-    machine = describe_machine(peers)
+    machine = describe_machine()
     print(
         f"csigmoid {csigmoid.__version__} bench: {machine['cpu']}, {machine['logical_cpus']} "
         f"logical CPUs, kernel variant {machine['kernel_variant']}, {machine['openmp']}"
     )
-    print("versions: " + ", ".join(f"{k} {v}" for k, v in machine["versions"].items()))
     print(f"command: python -m csigmoid bench {' '.join(argv)}".rstrip())
+    if machine["load_average_start"]:
+        load = ", ".join(f"{v:.2f}" for v in machine["load_average_start"])
+        print(f"load average at the start: {load}")
 
-    rng = np.random.default_rng(0)
-    results = []
-    cases = [(t, d, o) for t in args.threads for d in args.dtypes for o in args.ops]
-    total, done = len(cases) * len(args.sizes), 0
-    for threads, dtype, operation in cases:
-        rows = []
-        for size in args.sizes:
-            done += 1
-            progress(f"[{done}/{total}] {operation} {dtype} {size:.0e} on {threads} threads ...")
-            arrays = Arrays(size, dtype, rng)
-            # csigmoid's calls (and the copy limit) on `threads` threads
-            with csigmoid.threads(threads):
-                times = time_case(contenders(operation, arrays, threads, peers), args.rounds)
-            del arrays
-            rows.append((size, times))
-            for name, seconds in times.items():
-                results.append(
-                    {
-                        "operation": operation,
-                        "dtype": dtype,
-                        "size": size,
-                        "threads": threads,
-                        "contender": name,
-                        "seconds_per_call": seconds,
-                        "best_ns_per_element": per_element(min(seconds), size),
-                        "median_ns_per_element": per_element(statistics.median(seconds), size),
+    contenders = [CSIGMOID, *args.peers, *([] if args.no_copy else [COPY])]
+    results, versions = [], {}
+    for threads in args.threads:
+        times, found = measure(args, threads, contenders, progress)
+        versions.update(found)
+        for operation in args.ops:
+            for dtype in args.dtypes:
+                rows = []
+                for size in args.sizes:
+                    row = {
+                        c: times[c][operation, dtype, size]
+                        for c in contenders
+                        if (operation, dtype, size) in times.get(c, {})
                     }
-                )
-        progress("")
-        print_table(operation, dtype, threads, rows)
-    # read at the start: torch.set_num_threads can change OpenMP's maximum in this process
-    check_targets(results, machine["max_threads"])
+                    rows.append((size, row))
+                    for contender, seconds in row.items():
+                        results.append(
+                            {
+                                "operation": operation,
+                                "dtype": dtype,
+                                "size": size,
+                                "threads": threads,
+                                "contender": contender,
+                                "seconds_per_call": seconds,
+                                "best_ns_per_element": per_element(min(seconds), size),
+                                "median_ns_per_element": per_element(statistics.median(seconds), size),
+                            }
+                        )
+                progress("")
+                print_table(operation, dtype, threads, rows)
+    machine["versions"].update({c: v for c, v in versions.items() if c != COPY})
+    machine["load_average_end"] = os.getloadavg() if hasattr(os, "getloadavg") else None
+    print("\nversions: " + ", ".join(f"{k} {v}" for k, v in machine["versions"].items()))
+    if machine["load_average_end"]:
+        load = ", ".join(f"{v:.2f}" for v in machine["load_average_end"])
+        print(f"load average at the end: {load}")
+    check_targets(results, machine["max_threads"], machine["kernel_variant"])
 
     if args.json:
         with open(args.json, "w") as f:

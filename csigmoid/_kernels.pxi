@@ -3,9 +3,14 @@
 # _kernels_avx512.pyx each include this file; setup.py gives each its
 # -march).  Nothing here touches a Python object.
 #
-# Why it vectorizes: every per-element function is `cdef inline`, branch-free
+# sigma and sigma' (OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE) run
+# through sigmoid_span / sigmoid_parts_span, which each variant takes from
+# its second include: _sigmoid_portable.pxi (baseline, and every non-x86
+# build) or _sigmoid_simd.pxi (avx2, avx512: intrinsics, _simd.h).
+#
+# Why the rest vectorizes: every per-element function is `cdef inline`, branch-free
 # (selects, not jumps) and calls nothing but fma and bit casts, so GCC/Clang inline
-# them into the simple loops of the *_span functions and turn those into
+# them into the simple loops of run_span and turn those into
 # SIMD loops.  setup.py compiles with -fno-trapping-math (needed to
 # if-convert the selects) and -ffp-contract=off (so that the compiler never
 # fuses a*b+c on its own: the vector body and the scalar tail then give the
@@ -148,56 +153,6 @@ cdef inline real exp_neg_abs(real x) noexcept nogil:
         a = f64_from_bits(f64_bits(x) | <uint64_t>0x8000000000000000)
         a = -746.0 if -746.0 > a else a
         return exp_nonpositive_f64(a)
-
-
-cdef inline real refined_quotient(real num, real t, real q) noexcept nogil:
-    """num / (1 + t) for num = 1 or num = t, 0 <= t <= 1, given q ~= 1/(1 + t),
-    accurate to about half an ulp.
-
-    One correction step with the residual num - y0*(1 + t), taken against
-    1 + t itself rather than its rounded value, removes both the error of q
-    and the rounding of 1 + t, which the plain num / fl(1 + t) would keep
-    (that costs ~1 ulp and broke the 2-ulp bound in float32).  The residual
-    is (num - y0) - y0*t: num - y0 is exact (Sterbenz: num/2 <= y0 <= num,
-    as 1/2 <= q <= 1), and exact_residual rounds the rest once, a relative
-    2**-53 (float32: 2**-24) of a correction under an ulp.  So 1 + t is never
-    rounded where it matters and its rounding error need not be carried.
-    """
-    cdef real y0 = num * q
-    cdef real r = exact_residual(num - y0, y0, t)
-    return mul_add(r, q, y0)
-
-
-cdef inline void sigmoid_parts(real x, real* y, real* dy) noexcept nogil:
-    """y = sigma(x) and dy = sigma'(x), from one exponential t = e**-|x|.
-
-    sigma(x) = 1/(1+t) for x >= 0 and t/(1+t) for x < 0;
-    sigma'(x) = t/(1+t)**2 = (t/(1+t)) * (1/(1+t)), symmetric in x, so never
-    the y*(1-y) form that cancels to 0 at the upper tail.
-    Max error measured (tests/test_accuracy.py): float32, every input: sigma
-    1.53 ulp, sigma' 2.93 ulp; float64, 3.1e6 dense inputs: sigma 1.38 ulp,
-    sigma' 2.23 ulp; the same within 0.03 ulp with and without FMA.
-    """
-    cdef real one = 1
-    cdef real t = exp_neg_abs(x)
-    cdef real q = one / (one + t)
-    cdef real lower = refined_quotient(t, t, q)     # sigma(-|x|)
-    cdef real upper = refined_quotient(one, t, q)   # sigma(|x|)
-    y[0] = upper if x >= 0 else lower
-    dy[0] = lower * upper
-
-
-cdef inline real sigmoid_one(real x) noexcept nogil:
-    cdef real one = 1
-    cdef real t = exp_neg_abs(x)
-    cdef real num = one if x >= 0 else t
-    return refined_quotient(num, t, one / (one + t))
-
-
-cdef inline real derivative_one(real x) noexcept nogil:
-    cdef real y, dy
-    sigmoid_parts(x, &y, &dy)
-    return dy
 
 
 cdef inline real backward_one(real g, real y) noexcept nogil:
@@ -401,14 +356,11 @@ cdef inline void run_span(Operation op, const real* in0, const real* in1,
     cdef fpflags saved
     fpflags_save(&saved)
     if op == OP_SIGMOID:
-        for i in range(n):
-            out0[i] = sigmoid_one(in0[i])
+        sigmoid_span(in0, out0, n)
     elif op == OP_DERIVATIVE:
-        for i in range(n):
-            out0[i] = derivative_one(in0[i])
+        sigmoid_parts_span(in0, NULL, out0, n)
     elif op == OP_SIGMOID_AND_DERIVATIVE:
-        for i in range(n):
-            sigmoid_parts(in0[i], &out0[i], &out1[i])
+        sigmoid_parts_span(in0, out0, out1, n)
     elif op == OP_LOGIT:
         for i in range(n):
             out0[i] = logit_one(in0[i])

@@ -2,3 +2,4 @@
 # (cdivision matters: without it every division carries a zero check that stops vectorization)
 # The kernels compiled for the avx2 instruction-set level (flags: setup.py).
 include "_kernels.pxi"
+include "_sigmoid_simd.pxi"
