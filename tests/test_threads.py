@@ -56,11 +56,15 @@ def call_all(table, use_out):
     return results
 
 
-def thread_count():
+def thread_ids():
     try:
-        return len(os.listdir("/proc/self/task"))
+        return set(os.listdir("/proc/self/task"))
     except OSError:
         pytest.skip("counting a process's threads needs Linux's /proc")
+
+
+def thread_count():
+    return len(thread_ids())
 
 
 @pytest.mark.parametrize("workers", [8, 64])
@@ -128,24 +132,26 @@ def test_csigmoid_threads_and_threadpoolctl_limit_a_callers_threads():
     max_threads() - 1.  (With libgomp the limit is per calling thread:
     threadpoolctl in the main thread does not reach pool workers.)"""
     threadpoolctl = pytest.importorskip("threadpoolctl")
-    thread_count()  # skips here, not in the worker, without /proc
+    thread_ids()  # skips here, not in the worker, without /proc
     x = read_only(np.linspace(-5, 5, 1 << 20))
     seen = {}
 
     def work():
-        before = thread_count()
+        # threads started since `before`, by identity: the OpenMP pools of
+        # threads that earlier tests ran may still be exiting meanwhile
+        before = thread_ids()
         with csigmoid.threads(1):
             seen["max_threads under threads(1)"] = _api.max_threads()
             sigmoid(x)
-        seen["threads(1)"] = thread_count() - before
+        seen["threads(1)"] = len(thread_ids() - before)
         for limit in ({"user_api": "openmp"}, {}):
             label = f"threadpool_limits(1{', user_api=openmp' if limit else ''})"
             with threadpoolctl.threadpool_limits(1, **limit):
                 seen[f"max_threads under {label}"] = _cpu.max_threads()
                 sigmoid(x)
-            seen[label] = thread_count() - before
+            seen[label] = len(thread_ids() - before)
         sigmoid(x)
-        seen["default"] = thread_count() - before
+        seen["default"] = len(thread_ids() - before)
 
     worker = threading.Thread(target=work)
     worker.start()
