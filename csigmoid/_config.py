@@ -42,6 +42,8 @@ def _threads_from() -> str:
 
 
 def _contention() -> str:
+    if not _cpu.openmp_version():
+        return "none (built without OpenMP: every call runs on one thread)"
     state = _api.contention_state()
     if state["serial_left"] > 0:
         return (
