@@ -251,9 +251,13 @@ static inline simd_f32 simd_exp_neg_abs_f32(simd_f32 x)
 
 #else  /* AVX2 + FMA */
 
-/* N = 1 (AVX2's permutes and gathers cost more than the longer polynomials
- * they would save: measured, BENCHMARKS.md).  No vscalefpd either: t = s * 2**k
- * is made by adding k to the exponent field of s = 1 + p, exact while t is
+/* N = 1: AVX2 has no two-register permute, so a 16-entry table would be read
+ * by a gather or by several permutes and blends per vector, where AVX-512
+ * reads it with one vpermi2pd (a 256-entry table read by gathers was 2.4x
+ * slower on Zen 3: BENCHMARKS.md, "Tried and measured"); whether a smaller
+ * one (vpermpd's 4 doubles, vpermps's 8 floats) would pay for itself is not
+ * measured.  No vscalefpd either: t = s * 2**k is made by adding k to the
+ * exponent field of s = 1 + p, exact while t is
  * normal.  A vector with a lane whose t may be subnormal (a below
  * `low_normal`, or a NaN, whose bits must not be added to) takes
  * (s * 2**(k+64)) * 2**-64 instead: exact, then one rounding into the
