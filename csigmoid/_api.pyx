@@ -317,12 +317,40 @@ cdef inline void run_kernel(const LoopData* d, void* in0, void* in1, void* out0,
                         threads, timing)
 
 
+cdef inline int64_t share_factor(const LoopData* d) noexcept nogil:
+    """How many times the policy's smallest share (2048 elements a thread,
+    _team.h) a thread needs of this operation for a team to beat one thread.
+
+    Starting and joining a team costs ~1.3 us, so each thread's share should
+    be ~2 us of one thread's work: 2048 elements of logit or log_sigmoid, up
+    to 32768 of sigmoid_backward in float32.  Measured, 1 thread against 2 at
+    4096 to 1e5 elements with the AVX-512 kernels (BENCHMARKS.md, "When two
+    threads pay"); the slower variants are then split a little later than
+    they could be, never too early.
+    """
+    if d.op == OP_SIGMOID:
+        return 6 if d.single else 3
+    if d.op == OP_DERIVATIVE or d.op == OP_SIGMOID_AND_DERIVATIVE:
+        return 5 if d.single else 2
+    if d.op == OP_BACKWARD or d.op == OP_COPY:
+        return 16 if d.single else 12
+    if d.op == OP_LOGIT:
+        return 2 if d.single else 1
+    return 1
+
+
+cdef inline int loop_threads(const LoopData* d, int64_t n) noexcept nogil:
+    """The threads a run of n elements of loop `d` gets (threads_for, with
+    the share this operation needs)."""
+    return threads_for(n // share_factor(d))
+
+
 cdef inline void run_kernel_in_team(const LoopData* d, void* in0, void* in1, void* out0,
                                     void* out1, int64_t n) noexcept nogil:
     """One kernel call over n contiguous elements on the threads the policy
     gives it, and what it observed back to the policy."""
     cdef TeamTiming timing
-    run_kernel(d, in0, in1, out0, out1, n, threads_for(n), &timing)
+    run_kernel(d, in0, in1, out0, out1, n, loop_threads(d, n), &timing)
     team_record(timing.threads, timing.elapsed, timing.alone)
 
 
@@ -401,7 +429,7 @@ cdef void run_blocks(const LoopData* d, char** args, const npy_intp* steps,
     and what the call observed back to the policy."""
     cdef BlockWork work = BlockWork(d, args, steps)
     cdef TeamTiming timing
-    run_parallel(block_span, &work, n, threads_for(n), BLOCK, &timing)
+    run_parallel(block_span, &work, n, loop_threads(d, n), BLOCK, &timing)
     team_record(timing.threads, timing.elapsed, timing.alone)
 
 

@@ -9,7 +9,9 @@
  * `cap` is the caller's thread count (csigmoid.threads, OMP_NUM_THREADS,
  * threadpoolctl, the CPUs the process may use); the policy can only lower it:
  *
- * - size: at least CSIGMOID_MIN_ELEMENTS_PER_THREAD elements per thread;
+ * - size: at least CSIGMOID_MIN_ELEMENTS_PER_THREAD elements per thread, in
+ *   units of the cheapest operations' work (the ufunc loops divide n by their
+ *   operation's share factor first: share_factor in _api.pyx);
  * - fork: one thread in a child forked after a parallel region;
  * - contention: when parallel calls lose against one thread on balance (a
  *   team member kept off the CPU by other threads: another process, BLAS
@@ -73,7 +75,9 @@
  * than the work they share.  Measured on the development machine (2 cores,
  * warm libgomp pool): a parallel region costs ~1.3 us; 2 threads against 1
  * at 4096 elements take 0.92x (float32 sigmoid) to 0.58x (float64 logit) of
- * the time, and 0.5x-0.6x from 8192 on. */
+ * the time, and 0.5x-0.6x from 8192 on, with the portable kernels; the
+ * AVX2 and AVX-512 kernels of sigma, sigma' and the backward product do the
+ * same work in less time and need larger shares (share_factor, _api.pyx). */
 #define CSIGMOID_MIN_ELEMENTS_PER_THREAD 2048
 
 /* The most that gains can bank against later losses, and the credit a
