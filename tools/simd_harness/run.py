@@ -1,0 +1,109 @@
+"""Time csigmoid/_simd.h's span functions with its tuning constants varied.
+
+    python tools/simd_harness/run.py [N] [REPS] [ROUNDS]    (default 100000 300 5)
+
+Each build is a copy of the headers with one change (SIMD_AHEAD, streaming
+never, a reciprocal estimate in place of the division), compiled with
+setup.py's flags for the avx512 and avx2 levels; the builds run alternately,
+ROUNDS times, and the best ns per element of each is printed.  Needs gcc and,
+for the avx512 builds, a CPU with AVX-512.  The figures: BENCHMARKS.md,
+"Kernel design, measured".
+"""
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PACKAGE = HERE.parent.parent / "csigmoid"
+HEADERS = ("_simd.h", "_simd_sigmoid.h", "_exp_constants.h")
+FLAGS = ["-O3", "-ffp-contract=off", "-fno-trapping-math", "-fno-math-errno"]
+LEVELS = {
+    "avx512": ["-march=x86-64-v4", "-mprefer-vector-width=512"],
+    "avx2": ["-march=x86-64-v3"],
+}
+RECIPROCAL = {
+    "avx512": {
+        "static inline simd_f64 simd_div_f64(simd_f64 a, simd_f64 b) { return _mm512_div_pd(a, b); }": (
+            "static inline simd_f64 simd_div_f64(simd_f64 a, simd_f64 b) {"
+            " const __m512d one = _mm512_set1_pd(1); __m512d r = _mm512_rcp14_pd(b);"
+            " r = _mm512_fmadd_pd(_mm512_fnmadd_pd(b, r, one), r, r);"
+            " r = _mm512_fmadd_pd(_mm512_fnmadd_pd(b, r, one), r, r);"
+            " return _mm512_mul_pd(a, r); }"
+        ),
+        "static inline simd_f32 simd_div_f32(simd_f32 a, simd_f32 b) { return _mm512_div_ps(a, b); }": (
+            "static inline simd_f32 simd_div_f32(simd_f32 a, simd_f32 b) {"
+            " const __m512 one = _mm512_set1_ps(1); __m512 r = _mm512_rcp14_ps(b);"
+            " r = _mm512_fmadd_ps(_mm512_fnmadd_ps(b, r, one), r, r);"
+            " return _mm512_mul_ps(a, r); }"
+        ),
+    },
+    "avx2": {
+        "static inline simd_f32 simd_div_f32(simd_f32 a, simd_f32 b) { return _mm256_div_ps(a, b); }": (
+            "static inline simd_f32 simd_div_f32(simd_f32 a, simd_f32 b) {"
+            " const __m256 one = _mm256_set1_ps(1); __m256 r = _mm256_rcp_ps(b);"
+            " r = _mm256_fmadd_ps(_mm256_fnmadd_ps(b, r, one), r, r);"
+            " r = _mm256_fmadd_ps(_mm256_fnmadd_ps(b, r, one), r, r);"
+            " return _mm256_mul_ps(a, r); }"
+        ),
+    },
+}
+NAMES = ("sigma f32", "sigma f64", "fused f32", "fused f64")
+
+
+def variants(level):
+    """(label, {old text: new text}) for each build of one level."""
+    yield "as shipped", {}
+    for ahead in (1, 4, 16):
+        yield f"SIMD_AHEAD {ahead}", {"#define SIMD_AHEAD 8": f"#define SIMD_AHEAD {ahead}"}
+    yield "never streamed", {"#define SIMD_STREAM_BYTES (16 << 20)": "#define SIMD_STREAM_BYTES (1LL << 62)"}
+    yield "reciprocal estimate", RECIPROCAL[level]
+
+
+def build(folder, level, changes):
+    folder.mkdir()
+    for name in HEADERS:
+        shutil.copy(PACKAGE / name, folder / name)
+    header = folder / "_simd.h"
+    text = header.read_text()
+    for old, new in changes.items():
+        if old not in text:
+            sys.exit(f"run.py: _simd.h no longer contains {old!r}")
+        text = text.replace(old, new)
+    header.write_text(text)
+    program = folder / "harness"
+    subprocess.run(
+        ["gcc", *FLAGS, *LEVELS[level], f"-I{folder}", str(HERE / "harness.c"), "-o", str(program)],
+        check=True,
+    )
+    return program
+
+
+def main(argv):
+    n, reps, rounds = (argv + ["100000", "300", "5"][len(argv) :])[:3]
+    with tempfile.TemporaryDirectory() as scratch:
+        builds = []
+        for level in LEVELS:
+            for i, (label, changes) in enumerate(variants(level)):
+                builds.append((level, label, build(Path(scratch) / f"{level}-{i}", level, changes)))
+        best = {}
+        for r in range(int(rounds)):
+            for level, label, program in builds if r % 2 == 0 else builds[::-1]:
+                out = subprocess.run([str(program), n, reps], capture_output=True, text=True, check=True)
+                for name, value in re.findall(
+                    r"(sigma f32|sigma f64|fused f32|fused f64) ([\d.]+)", out.stdout
+                ):
+                    key = (level, label, name)
+                    best[key] = min(best.get(key, float("inf")), float(value))
+    print(f"{n} elements, one thread, best of {reps} calls x {rounds} alternating rounds, ns per element")
+    print("| level | build | " + " | ".join(NAMES) + " |")
+    print("|---|---|" + "---:|" * len(NAMES))
+    for level, label, _ in builds:
+        print(f"| {level} | {label} | " + " | ".join(f"{best[(level, label, k)]:.3f}" for k in NAMES) + " |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
