@@ -208,12 +208,6 @@ def record_team_call(int threads, double elapsed, double alone):
     team_record(threads, elapsed, alone)
 
 
-cdef inline int threads_for(int64_t n) noexcept nogil:
-    """The threads a run of n elements gets: the policy of _team.h (size,
-    fork, contention) applied to this thread's default count."""
-    return team_threads(n, default_threads())
-
-
 # ----------------------------------------------------------------------------- inner loops
 
 # What each inner loop needs to know, one per (operation, loop type): the
@@ -340,9 +334,10 @@ cdef inline int64_t share_factor(const LoopData* d) noexcept nogil:
 
 
 cdef inline int loop_threads(const LoopData* d, int64_t n) noexcept nogil:
-    """The threads a run of n elements of loop `d` gets (threads_for, with
-    the share this operation needs)."""
-    return threads_for(n // share_factor(d))
+    """The threads a run of n elements of loop `d` gets: the policy of
+    _team.h (size, fork, contention) applied to this thread's default count,
+    the size counted in shares of this operation (share_factor)."""
+    return team_threads(n // share_factor(d), default_threads())
 
 
 cdef inline void run_kernel_in_team(const LoopData* d, void* in0, void* in1, void* out0,

@@ -14,6 +14,19 @@ from csigmoid import _api, _bench
 from layouts import KERNEL_DTYPES
 
 
+def run_bench(folder, *args, env=None, timeout=600):
+    """`python -m csigmoid bench ARGS` run from `folder` (an empty one: only
+    the installed package is importable), its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "csigmoid", "bench", *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 @pytest.mark.parametrize("dtype", KERNEL_DTYPES)
 @pytest.mark.parametrize("size", [0, 1, 17, 100_003])
 def test_parallel_copy_copies_every_element(dtype, size):
@@ -44,29 +57,10 @@ def test_parallel_copy_rejects_what_it_cannot_copy():
 def test_bench_runs_and_writes_its_figures(tmp_path):
     # a small run, from an empty folder so that only the installed package is imported
     figures = tmp_path / "bench.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "csigmoid",
-            "bench",
-            "--sizes",
-            "1e2,3e3",
-            "--rounds",
-            "2",
-            "--case-seconds",
-            "0",
-            "--threads",
-            "1,2",
-            "--peers",
-            "numpy",
-            "--json",
-            str(figures),
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    done = run_bench(
+        tmp_path,
+        *("--sizes", "1e2,3e3", "--rounds", "2", "--case-seconds", "0", "--threads", "1,2"),
+        *("--peers", "numpy", "--json", str(figures)),
     )
     assert done.returncode == 0, done.stderr
     for operation in _bench.OPERATIONS:
@@ -143,30 +137,11 @@ def test_a_peer_that_is_not_installed_is_left_out(tmp_path):
     (tmp_path / "numexpr").mkdir()
     (tmp_path / "numexpr" / "__init__.py").write_text("raise ModuleNotFoundError('numexpr')\n")
     env = dict(os.environ, PYTHONPATH=str(tmp_path))
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "csigmoid",
-            "bench",
-            "--sizes",
-            "100",
-            "--rounds",
-            "1",
-            "--case-seconds",
-            "0",
-            "--threads",
-            "1",
-            "--peers",
-            "numexpr",
-            "--ops",
-            "sigmoid",
-            "--no-copy",
-        ],
-        cwd=tmp_path,
+    done = run_bench(
+        tmp_path,
+        *("--sizes", "100", "--rounds", "1", "--case-seconds", "0", "--threads", "1"),
+        *("--peers", "numexpr", "--ops", "sigmoid", "--no-copy"),
         env=env,
-        capture_output=True,
-        text=True,
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
