@@ -218,6 +218,7 @@ cdef struct LoopData:
     int output_type           # of the outputs
     bint single               # computed by the float32 kernels, else by the float64 ones
     npy_intp itemsize         # of the input type: runs of this stride are contiguous
+    npy_intp out_itemsize     # of the output type
 
 
 ctypedef fused integer_or_real:
@@ -350,15 +351,17 @@ cdef inline void run_kernel_in_team(const LoopData* d, void* in0, void* in1, voi
 
 
 cdef void run_block_span(const LoopData* d, char** args, const npy_intp* steps,
-                         npy_intp start, npy_intp stop) noexcept nogil:
-    """Elements [start, stop) through blocks on the stack: load (gather or
-    convert), one kernel call per block, store (scatter or convert); an
-    argument already contiguous and of the compute type is read or written
-    by the kernel where it is.  (NumPy hands a loop arguments that are
-    either disjoint or the same elements, so reading a block before writing
-    it is safe in place.)  The FP flags the conversions raise (float16
-    under/overflow, integer rounding) are expected here, not the caller's:
-    they are put back."""
+                         npy_intp start, npy_intp stop, npy_intp block_length,
+                         bint copy_inputs) noexcept nogil:
+    """Elements [start, stop) through blocks of at most `block_length` (<=
+    BLOCK) elements on the stack: load (gather or convert), one kernel call
+    per block, store (scatter or convert).  An output already contiguous and
+    of the compute type is written by the kernel where it is, and so is an
+    input read unless `copy_inputs`: then every input block is loaded
+    before any of its outputs is written, which ordered_block_length relies
+    on for arguments that overlap.  The FP flags the conversions raise
+    (float16 under/overflow, integer rounding) are expected here, not the
+    caller's: they are put back."""
     cdef double block[3 * BLOCK]          # room for 3 blocks of either compute type
     cdef bint binary = d.op == OP_BACKWARD
     cdef bint fused = d.op == OP_SIGMOID_AND_DERIVATIVE
@@ -369,8 +372,8 @@ cdef void run_block_span(const LoopData* d, char** args, const npy_intp* steps,
     cdef char* out0_block = in0_block + 2 * BLOCK * width
     cdef char* out1_block = in1_block                 # fused: no second input
     cdef int out_arg = 2 if binary else 1
-    cdef bint in0_direct = d.input_type == compute and steps[0] == width
-    cdef bint in1_direct = d.input_type == compute and steps[1] == width
+    cdef bint in0_direct = not copy_inputs and d.input_type == compute and steps[0] == width
+    cdef bint in1_direct = not copy_inputs and d.input_type == compute and steps[1] == width
     cdef bint out0_direct = d.output_type == compute and steps[out_arg] == width
     cdef bint out1_direct = fused and d.output_type == compute and steps[2] == width
     cdef char* in0
@@ -382,7 +385,7 @@ cdef void run_block_span(const LoopData* d, char** args, const npy_intp* steps,
     cdef fpflags saved
     fpflags_save(&saved)
     while start < stop:
-        m = stop - start if stop - start < BLOCK else BLOCK
+        m = stop - start if stop - start < block_length else block_length
         in0 = args[0] + start * steps[0] if in0_direct else in0_block
         if not in0_direct:
             load(d, in0, args[0] + start * steps[0], steps[0], m)
@@ -413,7 +416,7 @@ cdef struct BlockWork:
 
 cdef void block_span(const void* work, int64_t start, int64_t stop) noexcept nogil:
     cdef const BlockWork* w = <const BlockWork*>work
-    run_block_span(w.loop, w.args, w.steps, start, stop)
+    run_block_span(w.loop, w.args, w.steps, start, stop, BLOCK, False)
 
 
 cdef void run_blocks(const LoopData* d, char** args, const npy_intp* steps,
@@ -428,10 +431,86 @@ cdef void run_blocks(const LoopData* d, char** args, const npy_intp* steps,
     team_record(timing.threads, timing.elapsed, timing.alone)
 
 
+cdef inline void byte_range(const char* first, npy_intp step, npy_intp n, npy_intp width,
+                            const char** low, const char** high) noexcept nogil:
+    """The bytes [low, high) that n elements of `width` bytes from `first`,
+    `step` bytes apart, occupy."""
+    if step >= 0:
+        low[0] = first
+        high[0] = first + (n - 1) * step + width
+    else:
+        low[0] = first + (n - 1) * step
+        high[0] = first + width
+
+
+cdef inline npy_intp pair_block_length(char** args, const npy_intp* steps, int k, bint k_is_input,
+                                       int o, npy_intp width) noexcept nogil:
+    """For argument k sharing memory with output o (both `width` bytes an
+    element): 0 when they are the same elements (element i read, or written,
+    where output element i is written: in place, any order will do); else
+    the longest block that keeps element order when every block's inputs
+    are read before its outputs are written.  Output element i sits where
+    input element i + e is: e < 0 (the output trails the input) only reads
+    values before overwriting them, e > 0 (the output runs e elements ahead,
+    as in NumPy's accumulate) needs blocks of at most e; any other sharing
+    (a reduction's stride-0 output, other strides, an output overlapping
+    another) one element at a time."""
+    cdef npy_intp step = steps[o]
+    cdef npy_intp delta = args[o] - args[k]
+    if step == 0 or steps[k] != step:
+        return 1
+    if delta == 0:
+        return 0
+    if not k_is_input or delta % step != 0:
+        return 1
+    if delta // step < 0:
+        return BLOCK
+    return delta // step if delta // step < BLOCK else BLOCK
+
+
+cdef npy_intp ordered_block_length(const LoopData* d, char** args, const npy_intp* steps,
+                                   npy_intp n, int nin, int nargs) noexcept nogil:
+    """0 when every output of the run is disjoint from the other arguments
+    or the same elements as them: the run may then be computed in any order
+    and split between threads.  Otherwise the block length with which
+    run_block_span, on one thread and reading each block's inputs before
+    writing its outputs, gives what NumPy defines an inner loop to give:
+    element after element, in order, each seeing what earlier ones wrote.
+    NumPy relies on that for its reductions and accumulations and leaves
+    outputs that trail their input in one buffer uncopied; chunks computed
+    in parallel would read values already overwritten."""
+    cdef npy_intp length = 0, allowed
+    cdef int o, k
+    cdef const char* o_low
+    cdef const char* o_high
+    cdef const char* k_low
+    cdef const char* k_high
+    cdef npy_intp out_width = d.out_itemsize
+    if n <= 1:
+        return 0
+    for o in range(nin, nargs):
+        byte_range(args[o], steps[o], n, out_width, &o_low, &o_high)
+        for k in range(nargs):
+            if k == o:
+                continue
+            byte_range(args[k], steps[k], n, d.itemsize if k < nin else out_width, &k_low, &k_high)
+            if k_high <= o_low or o_high <= k_low:
+                continue
+            if k < nin and d.itemsize != out_width:
+                allowed = 1
+            else:
+                allowed = pair_block_length(args, steps, k, k < nin, o, out_width)
+            if allowed != 0 and (length == 0 or allowed < length):
+                length = allowed
+    return length
+
+
 cdef void typed_loop(char** args, const npy_intp* dimensions, const npy_intp* steps,
                      void* data) noexcept nogil:
     """The inner loop of every float16/32/64, integer and bool loop.  A run
-    whose arrays are all contiguous and of the compute type goes to the
+    whose outputs share memory with another argument other than element for
+    element is computed in order on this thread (ordered_block_length).  A
+    run whose arrays are all contiguous and of the compute type goes to the
     kernels in one call (split over the threads the call may use); any
     other run goes through blocks (run_blocks)."""
     cdef const LoopData* d = <const LoopData*>data
@@ -439,6 +518,11 @@ cdef void typed_loop(char** args, const npy_intp* dimensions, const npy_intp* st
     cdef int nargs = 3 if d.op == OP_BACKWARD or d.op == OP_SIGMOID_AND_DERIVATIVE else 2
     cdef int k
     cdef bint contiguous = d.input_type == d.output_type and d.input_type != cnp.NPY_FLOAT16
+    cdef npy_intp ordered = ordered_block_length(d, args, steps, n, 2 if d.op == OP_BACKWARD else 1,
+                                                 nargs)
+    if ordered != 0:
+        run_block_span(d, args, steps, 0, n, ordered, True)
+        return
     for k in range(nargs):
         contiguous = contiguous and steps[k] == d.itemsize
     if not contiguous:
@@ -530,7 +614,8 @@ cdef object make_ufunc(Operation operation, str name, int nin, int nout):
         LOOP_DATA[op][t] = LoopData(
             op=operation, input_type=input_type, output_type=output_type,
             single=compute_type(input_type) == cnp.NPY_FLOAT,
-            itemsize=cnp.PyArray_DescrFromType(input_type).itemsize)
+            itemsize=cnp.PyArray_DescrFromType(input_type).itemsize,
+            out_itemsize=cnp.PyArray_DescrFromType(output_type).itemsize)
         LOOP_DATA_POINTERS[op][t] = &LOOP_DATA[op][t]
         LOOP_FUNCTIONS[op][t] = longdouble_loop if input_type == cnp.NPY_LONGDOUBLE else typed_loop
         for k in range(nin + nout):
@@ -692,6 +777,7 @@ def parallel_copy(src, dst):
     cdef void* p_dst = cnp.PyArray_DATA(d)
     cdef LoopData copy = LoopData(op=OP_COPY, input_type=type_num, output_type=type_num,
                                   single=type_num == cnp.NPY_FLOAT,
-                                  itemsize=cnp.PyArray_ITEMSIZE(s))
+                                  itemsize=cnp.PyArray_ITEMSIZE(s),
+                                  out_itemsize=cnp.PyArray_ITEMSIZE(s))
     with nogil:
         run_kernel_in_team(&copy, p_src, p_src, p_dst, p_dst, n)

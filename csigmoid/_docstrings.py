@@ -247,7 +247,15 @@ One fused pass; the exact product of what it is given (error <= 2 ulp).
 Because a stored y near 1 has already lost 1 - y, gradients at the far
 upper tail are only as good as y; for gradients exact at the tails use
 ``grad_output * sigmoid_derivative(x)`` (max error 4 ulp in
-sigmoid_derivative itself).
+sigmoid_derivative itself).  Outside [0, 1], where no sigmoid output lies,
+x2 is taken as given: the product overflows only where the exact one does.
+
+The ufunc methods are NumPy's: ``sigmoid_backward.reduce(y)`` is the left
+fold ``f(...f(f(y[0], y[1]), y[2])..., y[-1])``, the chain rule through
+successive sigmoid layers (y[0] the incoming gradient), and ``accumulate``
+its running values; both run in order on one thread.  They take ``axis``,
+``dtype``, ``out``, ``initial`` and ``where`` as for any ufunc; with no
+identity, an empty reduction needs ``initial``.
 
 {THREADS}
 

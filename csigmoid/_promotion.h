@@ -20,11 +20,23 @@
 #include <numpy/ufuncobject.h>
 #include <numpy/dtype_api.h>
 
+/* The loop type for a promoted type: integers and bool compute in float64
+ * (new reference). */
+static PyArray_DTypeMeta *csigmoid_loop_dtype(PyArray_DTypeMeta *promoted)
+{
+    if (PyTypeNum_ISBOOL(promoted->type_num) || PyTypeNum_ISINTEGER(promoted->type_num)) {
+        promoted = &PyArray_DoubleDType;
+    }
+    Py_INCREF(promoted);
+    return promoted;
+}
+
 static int csigmoid_backward_promoter(PyObject *ufunc, PyArray_DTypeMeta *const op_dtypes[],
                                       PyArray_DTypeMeta *const signature[],
                                       PyArray_DTypeMeta *new_op_dtypes[])
 {
     PyArray_DTypeMeta *chosen = NULL;
+    PyArray_DTypeMeta *common;
     int i;
     (void)ufunc;
     /* a type fixed by the caller (signature=, dtype=) is the type of the loop */
@@ -34,20 +46,30 @@ static int csigmoid_backward_promoter(PyObject *ufunc, PyArray_DTypeMeta *const 
             Py_INCREF(chosen);
         }
     }
-    if (chosen == NULL) {
-        chosen = PyArray_CommonDType(op_dtypes[0], op_dtypes[1]);
-        if (chosen == NULL) {
+    if (chosen == NULL && op_dtypes[0] != NULL && op_dtypes[1] != NULL) {
+        common = PyArray_CommonDType(op_dtypes[0], op_dtypes[1]);
+        if (common == NULL) {
             /* no common type (a string with a float, ...): no loop fits, and
              * NumPy says so naming the function */
             PyErr_Clear();
             chosen = op_dtypes[0];
             Py_INCREF(chosen);
         }
-        else if (PyTypeNum_ISBOOL(chosen->type_num) || PyTypeNum_ISINTEGER(chosen->type_num)) {
-            Py_DECREF(chosen);
-            chosen = &PyArray_DoubleDType;
-            Py_INCREF(chosen);
+        else {
+            chosen = csigmoid_loop_dtype(common);
+            Py_DECREF(common);
         }
+    }
+    /* A reduction (reduce, accumulate, reduceat) passes NULL for the first
+     * input and the output unless out= gives them: promote the type it has. */
+    for (i = 0; i < 3 && chosen == NULL; i++) {
+        if (op_dtypes[i] != NULL) {
+            chosen = csigmoid_loop_dtype(op_dtypes[i]);
+        }
+    }
+    if (chosen == NULL) {
+        PyErr_SetString(PyExc_TypeError, "sigmoid_backward: no operand type to choose a loop from");
+        return -1;
     }
     for (i = 0; i < 3; i++) {
         Py_INCREF(chosen);
