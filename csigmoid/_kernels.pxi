@@ -156,16 +156,31 @@ cdef inline real exp_neg_abs(real x) noexcept nogil:
 
 
 cdef inline real backward_one(real g, real y) noexcept nogil:
-    """g * y * (1 - y) of the given y, max error 1.5 ulp.
+    """g * y * (1 - y) of the given y, max error 2 ulp (1.5 for y in [0, 1]).
 
-    With FMA, y - y*y in one rounding.  Without, the form that does not
-    cancel: y*(1-y) for y >= 0.5 (1-y exact, Sterbenz) and y - y*y below
-    (y*y <= y/2 there, so its rounding costs at most a quarter ulp).
+    For y in [0, 1], a sigmoid's output: with FMA, y - y*y in one rounding;
+    without, the form that does not cancel: y*(1-y) for y >= 0.5 (1-y exact,
+    Sterbenz) and y - y*y below (y*y <= y/2 there, so its rounding costs at
+    most a quarter ulp).  Any other y (sigmoid_backward takes what it is
+    given): p = y * (1 - y), which never loses more than its rounding there
+    (|1 - y| >= 1 or |y| >= 1, so p is below the normal range only where y
+    itself is, and then p = y), then g * p; where p overflows (|y| above
+    about the square root of the largest float) while the whole product may
+    not (g = 0: 0, not NaN), (g * y) * (1 - y) instead, whose g * y is
+    normal for any nonzero g at such y.
     """
     cdef real one = 1, half = 0.5
+    cdef real unit_slope, slope
     if HAS_FMA:
-        return g * mul_add(-y, y, y)
-    return g * (y * (one - y) if y >= half else y - y * y)
+        unit_slope = mul_add(-y, y, y)
+    else:
+        unit_slope = y * (one - y) if y >= half else y - y * y
+    if y >= 0 and y <= one:
+        return g * unit_slope
+    slope = y * (one - y)
+    if slope == -INFINITY:
+        return (g * y) * (one - y)
+    return g * slope
 
 
 # --- logarithms: logit and log-sigmoid ------------------------------------------

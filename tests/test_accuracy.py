@@ -563,6 +563,65 @@ def test_longdouble_within_4_ulp():
     tally.check()
 
 
+def longdouble_mp(value):
+    """A long double exactly, as an mpmath number (float() would round it,
+    and flush the values below double's range to 0)."""
+    import mpmath
+
+    numerator, denominator = value.as_integer_ratio()
+    with mpmath.workprec(20000):
+        return mpmath.mpf(numerator) / denominator
+
+
+def test_longdouble_near_tiny_and_in_the_subnormals():
+    """Every long double function where its results or its inputs leave the
+    normal range: logit of p from the smallest subnormal up past LDBL_MIN
+    ((1 - 2p) / p overflows there), sigma and sigma' whose results become
+    subnormal (x near -11355 to -11400), log_sigmoid there and of subnormal x,
+    within 4 ulp of mpmath (ulps of the subnormal spacing below LDBL_MIN)."""
+    import mpmath
+
+    info = np.finfo(LONGDOUBLE)
+    if info.nmant <= np.finfo(F64).nmant:
+        pytest.skip("long double is double here: the float64 kernels compute it")
+    tiny, smallest = info.smallest_normal, info.smallest_subnormal
+    probabilities = np.concatenate(
+        [
+            [smallest, 2 * smallest, 3 * smallest, tiny / 2**30, tiny / 3, tiny / 2, tiny, 2 * tiny],
+            np.ldexp(tiny, np.array([10, 100, 1000, 16000])),
+            [1 / info.max, 1 / info.max / 3, 4 / info.max],
+        ]
+    ).astype(LONGDOUBLE)
+    inputs = np.concatenate(
+        [np.linspace(-11400, -11350, 41).astype(LONGDOUBLE), probabilities, -probabilities]
+    )
+
+    def reference(name, value):
+        x = longdouble_mp(value)
+        with mpmath.workdps(60):
+            if name == "logit":
+                return mpmath.log(x / (1 - x))
+            t = mpmath.exp(-abs(x))
+            if name == "sigmoid":
+                return 1 / (1 + t) if x >= 0 else t / (1 + t)
+            if name == "sigmoid_derivative":
+                return t / (1 + t) ** 2
+            return -mpmath.log1p(mpmath.exp(-x))
+
+    tally = Tally(bounds=dict.fromkeys(["logit", "sigmoid", "sigmoid_derivative", "log_sigmoid"], 4.0))
+    for name, func, x in [
+        ("logit", logit, probabilities),
+        ("sigmoid", sigmoid, inputs),
+        ("sigmoid_derivative", sigmoid_derivative, inputs),
+        ("log_sigmoid", log_sigmoid, inputs),
+    ]:
+        values = func(x)
+        assert np.isfinite(values).all(), f"{name}: {x[~np.isfinite(values)]}"
+        errors = [longdouble_ulp_error(v, exact(reference(name, xi))) for xi, v in zip(x, values)]
+        tally.add(name, x.astype(F64), np.array(errors))
+    tally.check()
+
+
 # --- sigmoid_backward ---------------------------------------------------------------------------
 
 
@@ -610,6 +669,52 @@ def test_backward_within_2_ulp_of_the_exact_product(variant, dtype):
     tally = Tally(bounds={"sigmoid_backward": BACKWARD_BOUND})
     tally.add("sigmoid_backward", (g, y), np.array(errors))
     tally.check()
+
+
+def backward_outside_the_unit_interval(dtype):
+    """(g, y) with y outside [0, 1], where y * (1 - y) alone can overflow:
+    y of every magnitude up to the largest, both signs, g of every magnitude
+    down to 0 and the smallest subnormal, so that the product is finite,
+    overflows or underflows."""
+    info = np.finfo(dtype)
+    rng = np.random.default_rng(44)
+    log_max = np.log(float(info.max))
+    magnitudes = np.exp(rng.uniform(0, log_max, 600))
+    y = np.concatenate([magnitudes[:300] + 1, -magnitudes[300:], [float(info.max), -float(info.max)]])
+    g = np.exp(rng.uniform(np.log(float(info.smallest_normal)), log_max, y.size))
+    g *= np.where(rng.uniform(size=y.size) < 0.5, -1, 1)
+    g[::7] = 0
+    g[1::11] = float(info.smallest_subnormal)
+    with np.errstate(over="ignore"):
+        return g.astype(dtype), y.astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", KERNEL_DTYPES + (LONGDOUBLE,), ids=dtype_id)
+def test_backward_outside_the_unit_interval_overflows_only_with_the_product(dtype):
+    """sigmoid_backward(g, y) for y outside [0, 1] (no sigmoid output, but a
+    value the caller may pass): the exact product rounded, within 2 ulp, inf
+    only where the exact product overflows, and 0 (not NaN) for g = 0."""
+    # long double: float64's range, where every product is finite, and its own largest y
+    g, y = backward_outside_the_unit_interval(F64 if dtype == LONGDOUBLE else dtype)
+    g, y = g.astype(dtype), y.astype(dtype)
+    with np.errstate(over="ignore", under="ignore"):
+        result = sigmoid_backward(g, y)
+    largest = Fraction(*np.finfo(dtype).max.as_integer_ratio())
+    errors = []
+    for gi, yi, value in zip(g, y, result):
+        exact_value = Fraction(*gi.as_integer_ratio()) * Fraction(*yi.as_integer_ratio())
+        exact_value *= 1 - Fraction(*yi.as_integer_ratio())
+        if abs(exact_value) > largest * (1 + Fraction(1, 2 ** (np.finfo(dtype).nmant + 1))):
+            errors.append(0.0 if value == (np.inf if exact_value > 0 else -np.inf) else np.inf)
+        elif dtype == LONGDOUBLE:
+            errors.append(longdouble_ulp_error(value, exact_value))
+        else:
+            errors.append(ulp_error(value, exact_value, dtype))
+    tally = Tally(bounds={"sigmoid_backward": BACKWARD_BOUND})
+    tally.add("sigmoid_backward", (g.astype(F64), y.astype(F64)), np.array(errors))
+    tally.check()
+    zero = np.asarray(0, dtype)
+    assert sigmoid_backward(zero, np.finfo(dtype).max) == 0
 
 
 # --- logit and log_sigmoid ----------------------------------------------------------------------
