@@ -18,8 +18,18 @@ plugin meets each where it is, leaving the test code as it is:
   ``test_binary_ufunc`` and ``test_ufunc_2results`` over lists of NumPy names, each test
   calling ``getattr(dask.array, name)`` and ``getattr(np, name)``.  The plugin extends
   those lists with the names of csigmoid's ufuncs of the same number of inputs and outputs
-  (``pytest_generate_tests``, before pytest reads them), and puts a ``dask.array.ufunc``
-  wrapper of each into ``dask.array``, as Dask does for NumPy's.
+  (``pytest_generate_tests``, before pytest reads them), and puts a Dask wrapper of each
+  where Dask keeps those of NumPy's ufuncs, made as Dask makes them.
+
+- From nothing: NumPy's test_mem_overlap.py names the ufuncs it checks for overlapping
+  operands in the test bodies (``np.add.accumulate``, ``np.invert``, ``np.reciprocal``)
+  and builds the operands in integer and complex dtypes, which csigmoid computes in
+  float64 or not at all.  For the tests of its TestUFunc class listed in
+  MEM_OVERLAP_TESTS, the plugin adds one test per csigmoid ufunc of the right shape: the
+  same test code, run with ``np`` read through a namespace in which those names are
+  csigmoid's ufunc and the integer and complex dtypes are the float dtypes csigmoid
+  computes them in (the tests' own helpers, such as ``assert_copy_equivalent``, compare
+  each call on overlapping arrays with the same call on a copy).
 
 Counting.  After collection the plugin counts the test items whose parameters hold one
 of csigmoid's ufuncs or its name, per test module, and fails the run if a module given
@@ -31,6 +41,7 @@ those items fared.  ``--csigmoid-report PATH`` writes the outcome as JSON.
 import collections
 import json
 import platform
+import types
 from importlib import metadata
 
 import numpy as np
@@ -61,6 +72,33 @@ DASK_NAME_LISTS = {
 }
 DASK_TEST_MODULE = "dask.array.tests.test_ufunc"
 
+NUMPY_OVERLAP_MODULE = "numpy/_core/tests/test_mem_overlap.py"
+
+# test_mem_overlap.py's TestUFunc tests that name a ufunc in their body, with the number
+# of inputs of the ufuncs that can stand in for it; left out: the tests that use the
+# integer operands as indices (reduceat_manual, at_manual) or a bool array as the output
+# (where_same), which a float64 result cannot be written into, and the gufunc test
+MEM_OVERLAP_TESTS = {
+    "test_unary_ufunc_call_fuzz": 1,
+    "test_unary_ufunc_call_complex_fuzz": 1,
+    "test_unary_ufunc_1d_manual": 1,
+    "test_binary_ufunc_accumulate_fuzz": 2,
+    "test_binary_ufunc_reduce_fuzz": 2,
+    "test_binary_ufunc_reduceat_fuzz": 2,
+    "test_binary_ufunc_1d_manual": 2,
+}
+
+# the dtypes csigmoid computes test_mem_overlap's operands in: integers in float64 (as
+# csigmoid always does), complex in the float of the same precision (it has no complex loop)
+MEM_OVERLAP_DTYPES = {
+    "int8": np.float64,
+    "int16": np.float64,
+    "int32": np.float64,
+    "int64": np.float64,
+    "complex64": np.float32,
+    "complex128": np.float64,
+}
+
 DISTRIBUTIONS = ("csigmoid", "numpy", "dask", "xarray", "pytest")
 
 
@@ -89,13 +127,60 @@ def add_to_xarray():
             xu.__all__.append(name)
 
 
+class _NumpyWith:
+    """NumPy's namespace with some names answered by other functions."""
+
+    def __init__(self, **replacements):
+        self.replacements = replacements
+
+    def __getattr__(self, name):
+        return self.replacements[name] if name in self.replacements else getattr(np, name)
+
+
+def dask_two_output(ufunc):
+    """Dask's own wrapper of np.modf, computing `ufunc` instead.
+
+    Dask wraps its two-output functions (modf, frexp) by hand: its generic
+    dask.array.ufunc.ufunc gives one array of tuples for them.  The same code with
+    np.modf read as `ufunc` is how Dask would wrap csigmoid's two-output ufunc.
+    """
+    import dask.array.ufunc as dask_ufuncs
+
+    code = dask_ufuncs.modf.__code__
+    namespace = dict(dask_ufuncs.__dict__, np=_NumpyWith(modf=ufunc))
+    wrapper = types.FunctionType(code, namespace, ufunc.__name__)
+    wrapper.__doc__ = ufunc.__doc__
+    return wrapper
+
+
+def with_csigmoid_in_numpy(test_function, ufunc):
+    """test_function with `np` read as NumPy with csigmoid's `ufunc` and float dtypes in."""
+    names = ("invert", "negative", "reciprocal") if ufunc.nin == 1 else ("add",)
+    numpy_view = _NumpyWith(**dict.fromkeys(names, ufunc), **MEM_OVERLAP_DTYPES)
+    namespace = dict(test_function.__globals__, np=numpy_view)
+    return types.FunctionType(
+        test_function.__code__,
+        namespace,
+        test_function.__name__,
+        test_function.__defaults__,
+        test_function.__closure__,
+    )
+
+
 def add_to_dask():
-    """A dask.array.ufunc wrapper for each ufunc in dask.array, as Dask has for NumPy's."""
+    """A Dask wrapper of each ufunc where Dask keeps those of NumPy's.
+
+    dask.array.ufunc.ufunc for one output, Dask's hand-written form for two; in
+    dask.array.ufunc (where a Dask array's __array_ufunc__ looks up a two-output ufunc by
+    name) and dask.array (where users and Dask's tests find them).
+    """
     import dask.array as da
-    from dask.array.ufunc import ufunc as dask_ufunc
+    import dask.array.ufunc as dask_ufuncs
 
     for name, ufunc in UFUNCS.items():
-        _add_to_namespace(da, name, dask_ufunc(ufunc))
+        wrapper = dask_ufuncs.ufunc(ufunc) if ufunc.nout == 1 else dask_two_output(ufunc)
+        _add_to_namespace(dask_ufuncs, name, wrapper)
+        _add_to_namespace(da, name, wrapper)
 
 
 def _involves_csigmoid(value):
@@ -130,6 +215,7 @@ class CsigmoidUfuncs:
         self.only_csigmoid = config.getoption("csigmoid_only")
         self.items_by_module = collections.Counter()
         self.csigmoid_items = set()
+        self.substituted = set()
         self.outcomes = collections.defaultdict(list)
         self.failures = []
         add_to_numpy()
@@ -159,12 +245,40 @@ class CsigmoidUfuncs:
             # collected once, but a second pass must not add the names twice
             names.extend(name for name in added if name not in names)
 
+    @pytest.hookimpl(wrapper=True)
+    def pytest_pycollect_makeitem(self, collector, name, obj):
+        items = yield
+        if (
+            name not in MEM_OVERLAP_TESTS
+            or not isinstance(collector, pytest.Class)
+            or collector.name != "TestUFunc"
+            or not collector.nodeid.startswith(NUMPY_OVERLAP_MODULE)
+        ):
+            return items
+        items = list(items) if isinstance(items, list) else [items]
+        test_class = collector.obj
+        for ufunc_name, ufunc in UFUNCS.items():
+            if (ufunc.nin, ufunc.nout) != (MEM_OVERLAP_TESTS[name], 1):
+                continue
+            test_function = with_csigmoid_in_numpy(obj, ufunc)
+
+            def run(test_function=test_function):
+                test_function(test_class())
+
+            # (no brackets in the name: pytest 9 reads them as parameters it did not make)
+            item = pytest.Function.from_parent(collector, name=f"{name}_with_{ufunc_name}", callobj=run)
+            self.substituted.add(item.nodeid)
+            items.append(item)
+        return items
+
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, config, items):
         others = []
         for item in items:
             callspec = getattr(item, "callspec", None)
-            if callspec and any(_involves_csigmoid(v) for v in callspec.params.values()):
+            if item.nodeid in self.substituted or (
+                callspec and any(_involves_csigmoid(v) for v in callspec.params.values())
+            ):
                 self.csigmoid_items.add(item.nodeid)
                 self.items_by_module[_module_of(item)] += 1
             else:
