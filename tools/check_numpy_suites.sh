@@ -13,7 +13,7 @@
 #
 # How the ufuncs are added, and the count of tests involving them that each file must
 # reach (so that a change on either side cannot leave csigmoid out unnoticed), is in
-# tools/compat/csigmoid_ufuncs.py, a pytest plugin.  SciPy's test_logit.py with
+# tools/compat/csigmoid_ufuncs.py, a pytest plugin, whose own tests run first.  SciPy's test_logit.py with
 # csigmoid's expit, logit and log_expit in scipy.special's place is run by
 # tools/check_compat.sh; csigmoid's own contract test against np.exp, np.arctan2 and
 # np.modf (tests/test_ufunc_contract.py) is part of the suite.
@@ -52,6 +52,10 @@ pytest_in_site() {
     python -m pytest -c /dev/null --rootdir="$site" --confcutdir="$site" \
         -p no:cacheprovider -p csigmoid_ufuncs "$@"
 }
+
+echo "== the adding plugin's own tests"
+python -m pytest -c /dev/null --rootdir="$repo/tools/compat" -p no:cacheprovider -q \
+    "$repo/tools/compat/test_csigmoid_ufuncs.py"
 
 # The floors: NumPy's lists give 12 tests of test_ufunc.py and 340 of test_umath.py
 # with NumPy 2.4 (room below for NumPy's lists to change); the others are made by the

@@ -2,8 +2,8 @@
 
 tools/check_numpy_suites.sh runs NumPy's, Dask's and xarray's own installed ufunc tests
 through it (``-p csigmoid_ufuncs`` with this folder on PYTHONPATH).  Those tests do not
-take a list of functions from outside; each builds its list in one of two ways, and the
-plugin meets each where it is, leaving the test code as it is:
+take a list of functions from outside; each finds its ufuncs in one of three ways, and
+the plugin meets each where it is, leaving the test code as it is:
 
 - From a namespace, when the test module is imported: NumPy's test_umath.py and
   test_ufunc.py take every ``np.ufunc`` in ``np._core.umath.__dict__`` or ``dir(np)`` and
@@ -20,8 +20,7 @@ plugin meets each where it is, leaving the test code as it is:
   those lists with the names of csigmoid's ufuncs of the same number of inputs and outputs
   (``pytest_generate_tests``, before pytest reads them), and puts a Dask wrapper of each
   where Dask keeps those of NumPy's ufuncs, made as Dask makes them.
-
-- From nothing: NumPy's test_mem_overlap.py names the ufuncs it checks for overlapping
+- In the test's body: NumPy's test_mem_overlap.py names the ufuncs it checks for overlapping
   operands in the test bodies (``np.add.accumulate``, ``np.invert``, ``np.reciprocal``)
   and builds the operands in integer and complex dtypes, which csigmoid computes in
   float64 or not at all.  For the tests of its TestUFunc class listed in
@@ -32,8 +31,8 @@ plugin meets each where it is, leaving the test code as it is:
   each call on overlapping arrays with the same call on a copy).
 
 Counting.  After collection the plugin counts the test items whose parameters hold one
-of csigmoid's ufuncs or its name, per test module, and fails the run if a module given
-with ``--csigmoid-min-items MODULE=N`` has fewer than N, so that a change on either side
+of csigmoid's ufuncs or its name, and those it added, per test file, and fails the run if
+a file given with ``--csigmoid-min-items FILE=N`` has fewer than N, so that a change on either side
 that stops csigmoid from taking part cannot pass unnoticed.  At the end it prints how
 those items fared.  ``--csigmoid-report PATH`` writes the outcome as JSON.
 """
@@ -128,7 +127,7 @@ def add_to_xarray():
 
 
 class _NumpyWith:
-    """NumPy's namespace with some names answered by other functions."""
+    """NumPy's namespace with some of its names bound to other objects."""
 
     def __init__(self, **replacements):
         self.replacements = replacements
@@ -192,17 +191,17 @@ def _involves_csigmoid(value):
 def _parse_min_items(values):
     required = {}
     for value in values:
-        module, _, count = value.partition("=")
-        if not module or not count.isdigit():
+        file, _, count = value.partition("=")
+        if not file or not count.isdigit():
             raise pytest.UsageError(
-                f"--csigmoid-min-items takes MODULE=N (a test file's path under the root folder "
+                f"--csigmoid-min-items takes FILE=N (a test file's path under the root folder "
                 f"and a count), not {value!r}"
             )
-        required[module] = int(count)
+        required[file] = int(count)
     return required
 
 
-def _module_of(item):
+def _file_of(item):
     """The path of the file a test item comes from, relative to the root folder."""
     return item.nodeid.split("::")[0]
 
@@ -213,7 +212,7 @@ class CsigmoidUfuncs:
         self.suite = config.getoption("csigmoid_suite")
         self.required_items = _parse_min_items(config.getoption("csigmoid_min_items"))
         self.only_csigmoid = config.getoption("csigmoid_only")
-        self.items_by_module = collections.Counter()
+        self.items_by_file = collections.Counter()
         self.csigmoid_items = set()
         self.substituted = set()
         self.outcomes = collections.defaultdict(list)
@@ -280,17 +279,17 @@ class CsigmoidUfuncs:
                 callspec and any(_involves_csigmoid(v) for v in callspec.params.values())
             ):
                 self.csigmoid_items.add(item.nodeid)
-                self.items_by_module[_module_of(item)] += 1
+                self.items_by_file[_file_of(item)] += 1
             else:
                 others.append(item)
         if self.only_csigmoid and others:
             config.hook.pytest_deselected(items=others)
             items[:] = [item for item in items if item.nodeid in self.csigmoid_items]
-        for module, required in self.required_items.items():
-            found = self.items_by_module.get(module, 0)
+        for file, required in self.required_items.items():
+            found = self.items_by_file.get(file, 0)
             if found < required:
                 self.failures.append(
-                    f"{module}: {found} collected tests involve csigmoid's ufuncs, "
+                    f"{file}: {found} collected tests involve csigmoid's ufuncs, "
                     f"at least {required} were required"
                 )
         if not self.csigmoid_items:
@@ -310,7 +309,7 @@ class CsigmoidUfuncs:
     def report(self):
         return {
             "suite": self.suite,
-            "items_by_module": dict(self.items_by_module),
+            "items_by_file": dict(self.items_by_file),
             "outcomes": {outcome: sorted(ids) for outcome, ids in self.outcomes.items()},
             "failures": self.failures,
             "versions": {"python": platform.python_version()}
@@ -337,10 +336,10 @@ def _version(distribution):
 
 def _describe(report):
     """The lines that tell one run's outcome."""
-    total = sum(report["items_by_module"].values())
+    total = sum(report["items_by_file"].values())
     outcomes = ", ".join(f"{len(ids)} {outcome}" for outcome, ids in report["outcomes"].items())
     lines = [f"{report['suite']}: {total} tests involve csigmoid's ufuncs ({outcomes or 'none ran'})"]
-    lines += [f"  {module}: {count}" for module, count in report["items_by_module"].items()]
+    lines += [f"  {file}: {count}" for file, count in report["items_by_file"].items()]
     for outcome in ("failed", "error"):
         lines += [f"  {outcome.upper()}: {nodeid}" for nodeid in report["outcomes"].get(outcome, [])]
     lines += [f"  FAILED: {failure}" for failure in report["failures"]]
@@ -361,8 +360,9 @@ def pytest_addoption(parser):
         "--csigmoid-min-items",
         action="append",
         default=[],
-        metavar="MODULE=N",
-        help="fail unless at least N collected tests of MODULE involve csigmoid's ufuncs",
+        metavar="FILE=N",
+        help="fail unless at least N collected tests of FILE (its path under the root folder) "
+        "involve csigmoid's ufuncs",
     )
     group.addoption(
         "--csigmoid-only",
