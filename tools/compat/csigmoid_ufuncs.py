@@ -30,6 +30,15 @@ the plugin meets each where it is, leaving the test code as it is:
   computes them in (the tests' own helpers, such as ``assert_copy_equivalent``, compare
   each call on overlapping arrays with the same call on a copy).
 
+Where the tests' own filters leave csigmoid out (NumPy 2.4): test_ufunc.py's object-loop
+tests (csigmoid has no ``O->O`` loop: its functions are real-valued, and an object array
+is refused with a TypeError when NumPy looks for a loop) and test_umath.py's accumulate
+into bool (no ``->?`` loop); sigmoid_and_derivative takes no part in the tests of
+``f->f`` loops (its loop is ``f->ff``).  It takes part in test_ufunc.py's result-type and
+non-contiguous-input checks of every loop, test_umath.py's checks that no spurious
+floating-point exception is raised (every one-output ufunc, float16/32/64) and its
+overlap check of ``accumulate`` (sigmoid_backward).
+
 Counting.  After collection the plugin counts the test items whose parameters hold one
 of csigmoid's ufuncs or its name, and those it added, per test file, and fails the run if
 a file given with ``--csigmoid-min-items FILE=N`` has fewer than N, so that a change on either side
