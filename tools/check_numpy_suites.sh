@@ -66,7 +66,7 @@ pytest_in_site -q --csigmoid-suite=numpy --csigmoid-only --csigmoid-report="$wor
     --disable-warnings \
     --csigmoid-min-items=numpy/_core/tests/test_ufunc.py=12 \
     --csigmoid-min-items=numpy/_core/tests/test_umath.py=300 \
-    --csigmoid-min-items=numpy/_core/tests/test_mem_overlap.py=16 \
+    --csigmoid-min-items=numpy/_core/tests/test_mem_overlap.py=15 \
     --durations=5 \
     --pyargs numpy._core.tests.test_ufunc numpy._core.tests.test_umath \
     numpy._core.tests.test_mem_overlap || failed=1
