@@ -43,7 +43,7 @@ def test_show_config_says_where_the_thread_count_comes_from(capsys):
     with csigmoid.threads(1):
         labels = labelled(capsys)
     assert labels["max threads"] == "1"
-    assert labels["max threads from"] == "csigmoid.threads(n) in this thread"
+    assert labels["max threads from"] == "csigmoid.threads(n) in this thread or task"
 
 
 def test_show_config_reports_the_contention_rule(capsys):
