@@ -56,7 +56,9 @@ def usable_cpus(affinity=None, cgroup_root=CGROUP_ROOT, proc_self_cgroup=PROC_SE
         it or the cgroup files are missing (not Linux) there is no quota.
     """
     mask = _affinity() if affinity is None else len(affinity)
-    mask_count = CpuCount(max(mask, 1), "affinity", f"{mask} CPU{'' if mask == 1 else 's'} in the affinity mask", max(mask, 1))
+    mask_count = CpuCount(
+        max(mask, 1), "affinity", f"{mask} CPU{'' if mask == 1 else 's'} in the affinity mask", max(mask, 1)
+    )
     quota = _cgroup_quota(Path(cgroup_root), Path(proc_self_cgroup))
     if quota is None:
         return mask_count
