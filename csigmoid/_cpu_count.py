@@ -17,6 +17,7 @@ so that tests can give it fake ones.
 
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def usable_cpus(affinity=None, cgroup_root=CGROUP_ROOT, proc_self_cgroup=PROC_SE
     )
 
 
-def omp_num_threads(environ=os.environ):
+def omp_num_threads(environ: Mapping[str, str] = os.environ) -> int | None:
     """The thread count OMP_NUM_THREADS gives OpenMP's outermost level, or
     None when it is unset or holds a value OpenMP ignores.
 
@@ -89,13 +90,13 @@ def omp_num_threads(environ=os.environ):
     return int(entries[0])
 
 
-def recount():
+def recount() -> CpuCount:
     """Count the usable CPUs again (``USABLE``) and make the default thread
     count of later calls respect the new count."""
     global USABLE
     from csigmoid import _api
 
-    USABLE = usable_cpus()
+    USABLE = usable_cpus()  # type: ignore[no-untyped-call]
     _api.use_cpu_count(USABLE.count, USABLE.affinity)
     return USABLE
 

@@ -4,8 +4,12 @@ for the calls made in the context (thread, asyncio task) that enters it."""
 import functools
 import inspect
 import operator
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from csigmoid import _api
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
 
 
 class ThreadLimit(_api.ThreadLimit):
@@ -14,25 +18,25 @@ class ThreadLimit(_api.ThreadLimit):
 
     __slots__ = ()
 
-    def __call__(self, func):
+    def __call__(self, func: _Function) -> _Function:
         """`func` with every call (and, for a coroutine function, every
         await of its coroutine) inside a block of its own."""
         limit = self.limit
         if inspect.iscoroutinefunction(func):
 
             @functools.wraps(func)
-            async def limited_coroutine(*args, **kwargs):
+            async def limited_coroutine(*args: Any, **kwargs: Any) -> Any:
                 with ThreadLimit(limit):
                     return await func(*args, **kwargs)
 
-            return limited_coroutine
+            return cast(_Function, limited_coroutine)
 
         @functools.wraps(func)
-        def limited(*args, **kwargs):
+        def limited(*args: Any, **kwargs: Any) -> Any:
             with ThreadLimit(limit):
                 return func(*args, **kwargs)
 
-        return limited
+        return cast(_Function, limited)
 
 
 def threads(n: int | None) -> ThreadLimit:
