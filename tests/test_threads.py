@@ -381,6 +381,35 @@ def test_a_task_switch_changes_the_threads_a_large_call_uses():
     assert seen == {"under threads(1)": 0, "default": _cpu.max_threads() - 1}
 
 
+def test_tasks_and_threads_that_copied_the_context_hold_the_limit_while_the_block_is_open():
+    """asyncio.to_thread and a task created inside a block run in copies of
+    its context: they see its limit while it is open, and not after."""
+    seen = []
+
+    async def child(block_closed):
+        seen.append(("task, block open", limit_here()))
+        await block_closed.wait()
+        seen.append(("task, block closed", limit_here()))
+
+    async def main():
+        block_closed = asyncio.Event()
+        with csigmoid.threads(1):
+            seen.append(("to_thread", await asyncio.to_thread(limit_here)))
+            task = asyncio.create_task(child(block_closed))
+            await asyncio.sleep(0)
+        block_closed.set()
+        await task
+        seen.append(("to_thread after", await asyncio.to_thread(limit_here)))
+
+    asyncio.run(main())
+    assert seen == [
+        ("to_thread", 1),
+        ("task, block open", 1),
+        ("task, block closed", 0),
+        ("to_thread after", 0),
+    ]
+
+
 def test_a_generator_closed_in_another_thread_leaves_no_limit():
     def holding():
         with csigmoid.threads(1):
