@@ -1,49 +1,110 @@
 """show_config(): what this installation of csigmoid runs with."""
 
+import os
 import sys
-from importlib.metadata import PackageNotFoundError, version
-from typing import TextIO
+from typing import Any, Literal, TextIO, overload
 
 from csigmoid import _api, _cpu, _cpu_count, _isa
 
+# The printed form: one line per entry, (section, key) -> label.
+_LINES = (
+    (("csigmoid", "version"), "csigmoid"),
+    (("csigmoid", "python"), "Python"),
+    (("build", "compiler"), "compiler"),
+    (("build", "openmp"), "OpenMP"),
+    (("threads", "max_threads"), "max threads"),
+    (("threads", "max_threads_from"), "max threads from"),
+    (("threads", "contention"), "contention"),
+    (("simd", "cpu_level"), "CPU supports"),
+    (("simd", "kernels_runnable"), "kernels runnable here"),
+    (("simd", "kernel_in_use"), "kernel in use"),
+)
 
-def config() -> dict[str, object]:
-    """The configuration as a dict (what show_config prints)."""
+
+def config() -> dict[str, dict[str, Any]]:
+    """The configuration as a JSON-able dict of sections (what show_config
+    prints, and the facts behind it).  The CPUs the process may use are
+    counted again (csigmoid._cpu_count.recount), so that an affinity mask
+    changed since import shows, and counts, from now on."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         installed = version("csigmoid")
     except PackageNotFoundError:
         installed = "unknown (not installed)"
+    usable = _cpu_count.recount()
     openmp = _cpu.openmp_version()
+    variants = list(_isa.available_variants())
+    thread_limit = os.environ.get("OMP_THREAD_LIMIT")
     return {
-        "version": installed,
-        "python": sys.version.split()[0],
-        "compiler": _cpu.compiler(),
-        "openmp": f"enabled (OpenMP {openmp}, runtime {_cpu.openmp_runtime()})"
-        if openmp
-        else "disabled (built without OpenMP: single-threaded)",
-        "max_threads": _api.max_threads(),
-        "max_threads_from": _threads_from(),
-        "contention": _contention(),
-        "cpu_level": _cpu.cpu_level(),
-        "kernel_variants": ", ".join(_isa.available_variants()),
-        "kernel_in_use": _isa.current_variant(),
+        "csigmoid": {"version": installed, "python": sys.version.split()[0]},
+        "build": {
+            "compiler": _cpu.compiler(),
+            "openmp": f"enabled (OpenMP {openmp}, runtime {_cpu.openmp_runtime()})"
+            if openmp
+            else "disabled (built without OpenMP: single-threaded)",
+            "openmp_version": openmp or None,
+            "openmp_runtime": _cpu.openmp_runtime(),
+        },
+        "threads": {
+            "max_threads": _api.max_threads(),
+            "max_threads_from": _threads_from(usable),
+            "source": _api.max_threads_source(),
+            "contention": _contention(),
+            "usable_cpus": usable.count,
+            "usable_cpus_from": usable.detail,
+            "affinity_cpus": usable.affinity,
+            "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
+            "omp_num_threads_accepted": _cpu_count.omp_num_threads() is not None,
+            "omp_thread_limit": thread_limit,
+            "forked_after_parallel_region": _api.forked_after_parallel_region(),
+            "serial_left_s": _api.contention_state()["serial_left"],
+        },
+        "simd": {
+            "cpu_level": _cpu.cpu_level(),
+            "kernels_runnable": ", ".join(variants),
+            "kernel_variants": variants,
+            "kernel_in_use": _isa.current_variant(),
+        },
     }
 
 
-def _threads_from() -> str:
+def _threads_from(usable: _cpu_count.CpuCount) -> str:
     source = _api.max_threads_source()
-    if source == "usable CPUs":
-        return f"the CPUs this process may use: {_cpu_count.USABLE.detail}"
+    if source == "fork":
+        return (
+            "one thread: this process was forked after a parallel region "
+            "(GNU libgomp's threads do not survive fork)"
+        )
+    if source == "csigmoid.threads":
+        return "csigmoid.threads(n) in this thread or task"
     if source == "threadpoolctl":
         return "threadpoolctl (or another omp_set_num_threads call) in this thread"
-    if source == "csigmoid.threads":
-        return "csigmoid.threads(n) in this thread"
-    return source
+    if source == "OMP_THREAD_LIMIT":
+        return f"OMP_THREAD_LIMIT={os.environ.get('OMP_THREAD_LIMIT', '')} (OpenMP's ceiling)"
+    if source == "OMP_NUM_THREADS":
+        requested = _cpu_count.omp_num_threads()
+        if requested is not None and requested > usable.affinity:
+            return (
+                f"OMP_NUM_THREADS={requested}, capped at the {usable.affinity} CPUs of the "
+                "affinity mask (csigmoid.threads or threadpoolctl can ask for more)"
+            )
+        return f"OMP_NUM_THREADS={requested}"
+    described = f"the CPUs this process may use: {usable.detail}"
+    raw = os.environ.get("OMP_NUM_THREADS")
+    if raw is not None and raw.strip() and _cpu_count.omp_num_threads() is None:
+        described += (
+            f" (OMP_NUM_THREADS={raw!r} is ignored: not a list of positive integers, "
+            "which OpenMP ignores too)"
+        )
+    return described
 
 
 def _contention() -> str:
     if not _cpu.openmp_version():
         return "none (built without OpenMP: every call runs on one thread)"
+    if _api.forked_after_parallel_region():
+        return "none (every call runs on one thread in a child forked after a parallel region)"
     state = _api.contention_state()
     if state["serial_left"] > 0:
         return (
@@ -56,25 +117,41 @@ def _contention() -> str:
     )
 
 
-def show_config(file: TextIO | None = None) -> None:
+@overload
+def show_config(file: TextIO | None = None, mode: Literal["stdout"] = "stdout") -> None: ...
+@overload
+def show_config(file: TextIO | None = None, *, mode: Literal["dicts"]) -> dict[str, dict[str, Any]]: ...
+
+
+def show_config(file: TextIO | None = None, mode: str = "stdout") -> dict[str, dict[str, Any]] | None:
     """Print csigmoid's version, OpenMP build and runtime, thread count,
-    compiler, and the SIMD kernel variant in use.
+    compiler, and the SIMD kernel variant in use; or return them as a dict.
 
     Parameters
     ----------
     file : text stream, optional
         Where to print (anything with a ``write(str)`` method); default
         ``sys.stdout``.
+    mode : {"stdout", "dicts"}, optional
+        ``"stdout"`` (default) prints the report; ``"dicts"`` prints
+        nothing and returns it as a dict of sections ("csigmoid", "build",
+        "threads", "simd") that ``json.dumps`` accepts, with the facts
+        behind the printed lines (the usable and affinity-mask CPU counts,
+        OMP_NUM_THREADS and whether OpenMP accepts it, OMP_THREAD_LIMIT,
+        whether this is a child forked after a parallel region), as
+        ``numpy.show_config(mode="dicts")`` does.
 
     Returns
     -------
-    None
-        The report is printed, one ``label: value`` line each.
+    None or dict
+        None when printing; the dict for ``mode="dicts"``.
 
     Raises
     ------
-    OSError, ValueError
-        Only as writing to `file` raises them (a full disk, a closed
+    ValueError
+        `mode` is neither "stdout" nor "dicts".
+    OSError
+        Only as writing to `file` raises it (a full disk, a closed
         stream); gathering the report raises nothing.
 
     Notes
@@ -82,17 +159,22 @@ def show_config(file: TextIO | None = None) -> None:
     "OpenMP" says whether the extensions were built with OpenMP (and with
     which runtime: libgomp, libomp or vcomp); a build without it is exact
     and single-threaded.  "max threads" is what a large call from this
-    thread may use, and "max threads from" what decided it: this thread's
-    `csigmoid.threads` limit; else a thread count set through
-    OMP_NUM_THREADS or threadpoolctl; else the CPUs this process may use,
-    the fewer of its CPU affinity mask and its cgroup CPU quota (which
-    OpenMP itself ignores).  "contention" says whether calls run on
-    one thread for now because a recent parallel call was slower than one
-    thread would have been (other threads wanted the cores); see the README,
-    Threads.  "kernels runnable here" are the SIMD variants both built
-    and supported by this CPU; "kernel in use" is the best of them that
-    CSIGMOID_SIMD allows.  Accuracy does not depend on the variant: every
-    variant meets the same bounds (see `sigmoid` and the README).
+    thread or task may use, and "max threads from" what decided it: one
+    thread in a child forked after a parallel region; else the
+    `csigmoid.threads` limit in force here; else a thread count set through
+    threadpoolctl; else OMP_NUM_THREADS, within the CPUs of the affinity
+    mask; else the CPUs this process may use, the fewer of its CPU
+    affinity mask and its cgroup CPU quota (which OpenMP itself ignores);
+    OMP_THREAD_LIMIT bounds them all.  Those CPUs are counted at import
+    and again by each show_config() call, so after ``os.sched_setaffinity``
+    the report, and the calls after it, follow the new mask.  "contention"
+    says whether calls run on one thread for now because a recent parallel
+    call was slower than one thread would have been (other threads wanted
+    the cores); see the README, Threads.  "kernels runnable here" are the
+    SIMD variants both built and supported by this CPU; "kernel in use" is
+    the best of them that CSIGMOID_SIMD allows.  Accuracy does not depend
+    on the variant: every variant meets the same bounds (see `sigmoid` and
+    the README).
 
     Examples
     --------
@@ -108,18 +190,15 @@ def show_config(file: TextIO | None = None) -> None:
               CPU supports: ...
      kernels runnable here: ...
              kernel in use: ...
+    >>> report = csigmoid.show_config(mode="dicts")
+    >>> report["threads"]["max_threads"] >= 1
+    True
     """
-    labels = {
-        "version": "csigmoid",
-        "python": "Python",
-        "compiler": "compiler",
-        "openmp": "OpenMP",
-        "max_threads": "max threads",
-        "max_threads_from": "max threads from",
-        "contention": "contention",
-        "cpu_level": "CPU supports",
-        "kernel_variants": "kernels runnable here",
-        "kernel_in_use": "kernel in use",
-    }
-    for key, value in config().items():
-        print(f"{labels[key]:>22}: {value}", file=file)
+    if mode not in ("stdout", "dicts"):
+        raise ValueError(f"show_config: mode must be 'stdout' or 'dicts', got {mode!r}")
+    report = config()
+    if mode == "dicts":
+        return report
+    for (section, key), label in _LINES:
+        print(f"{label:>22}: {report[section][key]}", file=file)
+    return None

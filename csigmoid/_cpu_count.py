@@ -6,12 +6,18 @@ so a container limited to 2 CPUs on a 64-core node would start 64 threads
 per call; csigmoid's default thread count (``_api.default_threads``) is
 this count instead.
 
-Counted once, at import (``USABLE``); ``usable_cpus`` takes the affinity mask
-and the file locations as arguments so that tests can give it fake ones.
+Counted at import (``USABLE``) and again by ``recount()``, which
+``show_config()`` calls: a process that changes its affinity mask
+(``os.sched_setaffinity``, ``taskset -p``) or is moved to another cgroup
+after importing csigmoid gets the new count from then on.  Reading them for
+every call would cost a system call and file reads per call.
+``usable_cpus`` takes the affinity mask and the file locations as arguments
+so that tests can give it fake ones.
 """
 
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +32,7 @@ class CpuCount:
     count: int
     source: str  # "affinity" or "cgroup quota"
     detail: str  # human-readable: the mask's size, or the quota and the file it is in
+    affinity: int  # the CPUs of the affinity mask (at least `count`)
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,9 @@ def usable_cpus(affinity=None, cgroup_root=CGROUP_ROOT, proc_self_cgroup=PROC_SE
         it or the cgroup files are missing (not Linux) there is no quota.
     """
     mask = _affinity() if affinity is None else len(affinity)
-    mask_count = CpuCount(max(mask, 1), "affinity", f"{mask} CPUs in the affinity mask")
+    mask_count = CpuCount(
+        max(mask, 1), "affinity", f"{mask} CPU{'' if mask == 1 else 's'} in the affinity mask", max(mask, 1)
+    )
     quota = _cgroup_quota(Path(cgroup_root), Path(proc_self_cgroup))
     if quota is None:
         return mask_count
@@ -62,12 +71,34 @@ def usable_cpus(affinity=None, cgroup_root=CGROUP_ROOT, proc_self_cgroup=PROC_SE
         "cgroup quota",
         f"cgroup CPU quota of {quota.cpus:g} CPUs ({quota.where})"
         + (", rounded up" if quota_count != quota.cpus else ""),
+        mask_count.count,
     )
 
 
-def openmp_threads_set():
-    """Whether OMP_NUM_THREADS sets OpenMP's thread count (then it decides, not this count)."""
-    return bool(os.environ.get("OMP_NUM_THREADS", "").strip())
+def omp_num_threads(environ: Mapping[str, str] = os.environ) -> int | None:
+    """The thread count OMP_NUM_THREADS gives OpenMP's outermost level, or
+    None when it is unset or holds a value OpenMP ignores.
+
+    The value is a comma-separated list of positive integers, one per
+    nesting level; libgomp and LLVM's libomp reject the whole variable when
+    any entry is not one (``0``, ``-1``, ``abc``, ``2,x``) and size teams as
+    if it were unset, so csigmoid's default ignores it too.
+    """
+    entries = [entry.strip() for entry in environ.get("OMP_NUM_THREADS", "").split(",")]
+    if not all(entry.isascii() and entry.isdigit() and int(entry) > 0 for entry in entries):
+        return None
+    return int(entries[0])
+
+
+def recount() -> CpuCount:
+    """Count the usable CPUs again (``USABLE``) and make the default thread
+    count of later calls respect the new count."""
+    global USABLE
+    from csigmoid import _api
+
+    USABLE = usable_cpus()  # type: ignore[no-untyped-call]
+    _api.use_cpu_count(USABLE.count, USABLE.affinity)
+    return USABLE
 
 
 def _affinity():

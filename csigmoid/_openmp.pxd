@@ -8,6 +8,7 @@ cdef extern from *:
     #else
     #define CSIGMOID_OPENMP_VERSION 0
     static inline int omp_get_max_threads(void) { return 1; }
+    static inline int omp_get_thread_limit(void) { return 1; }
     static inline int omp_get_num_threads(void) { return 1; }
     static inline int omp_get_thread_num(void) { return 0; }
     static inline double omp_get_wtime(void) { return 0.0; }
@@ -16,6 +17,8 @@ cdef extern from *:
     # 0 when built without OpenMP, else the yyyymm version of the spec
     const int OPENMP_VERSION "CSIGMOID_OPENMP_VERSION"
     int omp_get_max_threads() noexcept nogil
+    # OMP_THREAD_LIMIT: the most threads the process's teams may have
+    int omp_get_thread_limit() noexcept nogil
     # the size of the team running the current parallel region
     int omp_get_num_threads() noexcept nogil
     int omp_get_thread_num() noexcept nogil

@@ -131,6 +131,13 @@ static inline void csigmoid_team_forget(void)
     csigmoid_atomic_store(&csigmoid_team.serial_until_ns, 0);
 }
 
+/* Whether this process was forked after a parallel region (show_config
+ * reports it: such a child computes on one thread). */
+static inline int csigmoid_team_forked(void)
+{
+    return csigmoid_atomic_load(&csigmoid_team.forked_after_pool) != 0;
+}
+
 #if !defined(_WIN32)
 #include <pthread.h>
 
@@ -223,6 +230,7 @@ static inline double csigmoid_team_credit(void)
 
 #else  /* built without OpenMP: every call is serial, nothing to watch */
 static int csigmoid_team_watch_forks(void) { return 0; }
+static inline int csigmoid_team_forked(void) { return 0; }
 static inline int csigmoid_team_threads(int64_t n, int cap) { (void)n; (void)cap; return 1; }
 static inline void csigmoid_team_record(int threads, double elapsed, double alone)
 {

@@ -1,17 +1,47 @@
 """csigmoid.threads(n): how many OpenMP threads csigmoid's calls may use,
-for the calls made from the Python thread that enters it."""
+for the calls made in the context (thread, asyncio task) that enters it."""
 
-import contextlib
+import functools
+import inspect
 import operator
-from collections.abc import Iterator
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from csigmoid import _api
 
+_Function = TypeVar("_Function", bound=Callable[..., Any])
 
-@contextlib.contextmanager
-def threads(n: int | None) -> Iterator[None]:
+
+class ThreadLimit(_api.ThreadLimit):
+    """What `csigmoid.threads(n)` returns: a context manager (entered and
+    left in C, see csigmoid._api.ThreadLimit) and a decorator."""
+
+    __slots__ = ()
+
+    def __call__(self, func: _Function) -> _Function:
+        """`func` with every call (and, for a coroutine function, every
+        await of its coroutine) inside a block of its own."""
+        limit = self.limit
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def limited_coroutine(*args: Any, **kwargs: Any) -> Any:
+                with ThreadLimit(limit):
+                    return await func(*args, **kwargs)
+
+            return cast(_Function, limited_coroutine)
+
+        @functools.wraps(func)
+        def limited(*args: Any, **kwargs: Any) -> Any:
+            with ThreadLimit(limit):
+                return func(*args, **kwargs)
+
+        return cast(_Function, limited)
+
+
+def threads(n: int | None) -> ThreadLimit:
     """Limit the OpenMP threads of every csigmoid call made in this block,
-    from this Python thread.
+    in this thread or asyncio task.
 
     Parameters
     ----------
@@ -26,8 +56,10 @@ def threads(n: int | None) -> Iterator[None]:
     -------
     context manager
         Sets the limit on entry and restores the previous one on exit;
-        blocks nest (the innermost one applies).  Also usable as a
-        decorator.
+        blocks nest (the innermost one applies), and one object may be
+        entered again while open.  Also usable as a decorator: each call
+        of the decorated function (each await, for a coroutine function)
+        runs in a block of its own.
 
     Raises
     ------
@@ -38,9 +70,16 @@ def threads(n: int | None) -> Iterator[None]:
 
     Notes
     -----
-    The limit belongs to the Python thread that enters the block: other
+    The limit is held in a `contextvars` variable, as `decimal.localcontext`
+    holds its context: it applies to the code in the block, in the thread
+    or asyncio task that entered it, and to the tasks and threads that
+    copied that context inside the block (``asyncio.create_task``,
+    ``asyncio.to_thread``), for as long as the block is open.  Other
     threads, and Dask's or a thread pool's worker threads, keep their own.
-    Results are bit-identical whatever the thread count.
+    Entering and leaving are C code, so an exception from a signal handler
+    (Ctrl-C) cannot leave the limit behind; a generator holding a block
+    takes it away wherever the generator is closed.  Results are
+    bit-identical whatever the thread count.
 
     Examples
     --------
@@ -51,12 +90,7 @@ def threads(n: int | None) -> Iterator[None]:
     >>> bool((y == csigmoid.sigmoid(x)).all())
     True
     """
-    limit = 0 if n is None else _validated(n)
-    previous = _api.set_thread_limit(limit)
-    try:
-        yield
-    finally:
-        _api.set_thread_limit(previous)
+    return ThreadLimit(0 if n is None else _validated(n))
 
 
 def _validated(n: object) -> int:

@@ -190,19 +190,61 @@ def test_this_process_count_is_within_its_cpus():
 # --- the default thread count ---------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "value, count",
+    [
+        (None, None),
+        ("", None),
+        ("4", 4),
+        (" 4 ", 4),
+        ("4,2", 4),
+        ("0", None),
+        ("-1", None),
+        ("abc", None),
+        ("2,x", None),
+        ("2,0", None),
+        ("1.5", None),
+        ("\u0663", None),  # a digit to Python, not to OpenMP's strtoul
+    ],
+)
+def test_omp_num_threads_is_read_as_openmp_reads_it(value, count):
+    environ = {} if value is None else {"OMP_NUM_THREADS": value}
+    assert _cpu_count.omp_num_threads(environ) == count
+
+
 def test_default_threads_respect_the_usable_cpus():
-    if _cpu_count.openmp_threads_set():
+    if _cpu_count.omp_num_threads() is not None:
         pytest.skip("OMP_NUM_THREADS is set: it decides, not the CPU count")
     openmp = _cpu.max_threads()
-    previous = _api.use_cpu_count(1)
+    previous = _api.use_cpu_count(1, openmp)
     try:
         assert (_api.max_threads(), _api.max_threads_source()) == (1, "usable CPUs")
         with csigmoid.threads(openmp):  # an explicit count wins over the CPU count
             assert (_api.max_threads(), _api.max_threads_source()) == (openmp, "csigmoid.threads")
-        _api.use_cpu_count(openmp + 4)  # OpenMP's own maximum still bounds it
+        _api.use_cpu_count(openmp + 4, openmp + 4)  # OpenMP's own maximum still bounds it
         assert _api.max_threads() == openmp
     finally:
-        _api.use_cpu_count(previous)
+        _api.use_cpu_count(*previous)
+
+
+def test_recount_follows_a_changed_affinity_mask():
+    """os.sched_setaffinity after import: recount() (which show_config calls)
+    sees the new mask, and the default count follows it."""
+    if not hasattr(os, "sched_setaffinity"):
+        pytest.skip("no affinity masks on this platform")
+    mask = os.sched_getaffinity(0)
+    if len(mask) < 2:
+        pytest.skip("one CPU in the mask: nothing to narrow")
+    try:
+        os.sched_setaffinity(0, {min(mask)})
+        count = _cpu_count.recount()
+        assert (count.count, count.affinity, count.detail) == (1, 1, "1 CPU in the affinity mask")
+        if _cpu_count.omp_num_threads() is None:
+            assert _api.max_threads() == 1
+    finally:
+        os.sched_setaffinity(0, mask)
+        _cpu_count.recount()
+    assert _cpu_count.USABLE.affinity == len(mask)
 
 
 SHOW_SOURCES = """
@@ -236,7 +278,8 @@ def test_where_the_default_count_comes_from(tmp_path, omp_num_threads):
     assert run.returncode == 0, run.stderr
     seen = json.loads(run.stdout)
     if omp_num_threads:
-        assert seen["default"] == [3, "OMP_NUM_THREADS"]
+        # within the CPUs of the affinity mask (more could never run at once)
+        assert seen["default"] == [min(3, _cpu_count.USABLE.affinity), "OMP_NUM_THREADS"]
     else:
         assert seen["default"] == [min(_cpu.max_threads(), _cpu_count.USABLE.count), "usable CPUs"]
     assert seen["threads"] == [1, "csigmoid.threads"]

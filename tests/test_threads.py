@@ -3,11 +3,16 @@ parallel region, and under thread limits: same bits as serial calls, and a
 bounded number of OS threads.  (That the GIL is released during the kernel is
 tests/test_api.py's test_kernel_call_releases_the_gil.)"""
 
+import asyncio
+import contextvars
 import ctypes
 import os
+import random
+import signal
 import sys
 import sysconfig
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -275,3 +280,312 @@ def test_threads_limit_gives_the_same_bits(dtype):
         serial = sigmoid_and_derivative(x)
     assert_identical(sigmoid_and_derivative(x)[0], serial[0])
     assert_identical(sigmoid_and_derivative(x)[1], serial[1])
+
+
+# --- csigmoid.threads scoped by context: asyncio tasks, generators, threads, signals ----------
+
+
+def limit_here():
+    """The csigmoid.threads limit the calls made here get (0: none), as the
+    inner loops read it, and as max_threads() reports it."""
+    limit = _api.current_thread_limit()
+    expected = min(limit, _cpu.max_threads()) if limit else None
+    if expected is not None:
+        assert _api.max_threads() == expected
+    return limit
+
+
+def test_overlapping_blocks_of_two_asyncio_tasks_in_one_thread():
+    """Task A enters threads(1), task B enters threads(2) while A's block is
+    open, A leaves first, then B: each sees its own limit for as long as its
+    block is open, the other's never, and none is left after both."""
+    seen = []
+
+    async def task(name, limit, entered, leave, left):
+        with csigmoid.threads(limit):
+            seen.append((name, "entered", limit_here()))
+            entered.set()
+            await leave.wait()
+            seen.append((name, "leaving", limit_here()))
+        seen.append((name, "left", limit_here()))
+        left.set()
+
+    async def main():
+        a_entered, b_entered, a_leave, b_leave, a_left, b_left = (asyncio.Event() for _ in range(6))
+        a = asyncio.create_task(task("A", 1, a_entered, a_leave, a_left))
+        await a_entered.wait()
+        b = asyncio.create_task(task("B", 2, b_entered, b_leave, b_left))
+        await b_entered.wait()
+        seen.append(("main", "both open", limit_here()))
+        a_leave.set()
+        await a_left.wait()
+        b_leave.set()
+        await asyncio.gather(a, b)
+        seen.append(("main", "both closed", limit_here()))
+
+    asyncio.run(main())
+    assert seen == [
+        ("A", "entered", 1),
+        ("B", "entered", 2),
+        ("main", "both open", 0),
+        ("A", "leaving", 1),
+        ("A", "left", 0),
+        ("B", "leaving", 2),
+        ("B", "left", 0),
+        ("main", "both closed", 0),
+    ]
+    assert limit_here() == 0
+
+
+def test_a_task_switch_changes_the_threads_a_large_call_uses():
+    """In a fresh thread (a fresh libgomp pool): task A computes under
+    threads(1) while task B holds a threads(None) block open; A's call
+    starts no OpenMP thread; after both, a call with no limit starts
+    max_threads() - 1.  The inner loop (no GIL) reads the limit of the task
+    that runs, not the last one set in the thread."""
+    if _cpu.openmp_runtime() != "libgomp":
+        pytest.skip("counts the threads of libgomp's per-thread pool")
+    if _cpu.max_threads() < 2:
+        pytest.skip("OpenMP allows one thread here: nothing to limit")
+    thread_ids()
+    x = read_only(np.linspace(-5, 5, 1 << 20))
+    seen = {}
+
+    async def one_thread(b_open):
+        await b_open.wait()
+        with csigmoid.threads(1):
+            await asyncio.sleep(0)  # B runs in between: a context switch
+            before = thread_ids()
+            sigmoid(x)
+            seen["under threads(1)"] = len(thread_ids() - before)
+
+    async def default_block(b_open, a_done):
+        with csigmoid.threads(None):
+            b_open.set()
+            await a_done.wait()
+
+    async def main():
+        b_open, a_done = asyncio.Event(), asyncio.Event()
+        b = asyncio.create_task(default_block(b_open, a_done))
+        await one_thread(b_open)
+        a_done.set()
+        await b
+        _api.forget_contention()
+        before = thread_ids()
+        sigmoid(x)
+        seen["default"] = len(thread_ids() - before)
+
+    worker = threading.Thread(target=asyncio.run, args=(main(),))
+    worker.start()
+    worker.join()
+    assert seen == {"under threads(1)": 0, "default": _cpu.max_threads() - 1}
+
+
+def test_tasks_and_threads_that_copied_the_context_hold_the_limit_while_the_block_is_open():
+    """asyncio.to_thread and a task created inside a block run in copies of
+    its context: they see its limit while it is open, and not after."""
+    seen = []
+
+    async def child(block_closed):
+        seen.append(("task, block open", limit_here()))
+        await block_closed.wait()
+        seen.append(("task, block closed", limit_here()))
+
+    async def main():
+        block_closed = asyncio.Event()
+        with csigmoid.threads(1):
+            seen.append(("to_thread", await asyncio.to_thread(limit_here)))
+            task = asyncio.create_task(child(block_closed))
+            await asyncio.sleep(0)
+        block_closed.set()
+        await task
+        seen.append(("to_thread after", await asyncio.to_thread(limit_here)))
+
+    asyncio.run(main())
+    assert seen == [
+        ("to_thread", 1),
+        ("task, block open", 1),
+        ("task, block closed", 0),
+        ("to_thread after", 0),
+    ]
+
+
+def test_a_generator_closed_in_another_thread_leaves_no_limit():
+    def holding():
+        with csigmoid.threads(1):
+            yield limit_here()
+            yield limit_here()
+
+    generator = holding()
+    assert next(generator) == 1
+    assert limit_here() == 1  # a generator's block is its caller's context's while open
+    seen = []
+
+    def close_elsewhere():
+        seen.append(limit_here())
+        generator.close()
+        seen.append(limit_here())
+
+    other = threading.Thread(target=close_elsewhere)
+    other.start()
+    other.join()
+    assert seen == [0, 0]
+    assert limit_here() == 0
+    with csigmoid.threads(2):  # the closed block stays on this context's chain, skipped
+        assert limit_here() == 2
+    assert limit_here() == 0
+
+
+def test_threads_hold_their_own_limits_at_once():
+    workers = 4
+    inside = threading.Barrier(workers)
+    seen = {}
+
+    def work(limit):
+        with csigmoid.threads(limit):
+            inside.wait()  # every block is open at once
+            seen[limit] = limit_here()
+            inside.wait()
+        seen[-limit] = limit_here()
+
+    threads = [threading.Thread(target=work, args=(limit,)) for limit in range(1, workers + 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == {**{n: n for n in range(1, workers + 1)}, **{-n: 0 for n in range(1, workers + 1)}}
+
+
+def test_one_object_entered_again_while_open():
+    """Nested, and by two threads at once: each entry is a block of its own,
+    and each with-statement leaves its own."""
+    shared = csigmoid.threads(1)
+    with shared:
+        with csigmoid.threads(2):
+            with shared:
+                assert limit_here() == 1
+            assert limit_here() == 2
+        assert limit_here() == 1
+    assert limit_here() == 0
+    first_in, second_out = threading.Event(), threading.Event()
+    seen = []
+
+    def first():
+        with shared:
+            first_in.set()
+            second_out.wait()
+            seen.append(("first, after the second left", limit_here()))
+        seen.append(("first, left", limit_here()))
+
+    def second():
+        first_in.wait()
+        with csigmoid.threads(2), shared:
+            seen.append(("second, inside", limit_here()))
+        seen.append(("second, left", limit_here()))
+        second_out.set()
+
+    pair = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in pair:
+        t.start()
+    for t in pair:
+        t.join()
+    assert sorted(seen) == [
+        ("first, after the second left", 1),
+        ("first, left", 0),
+        ("second, inside", 1),
+        ("second, left", 0),
+    ]
+    with pytest.raises(RuntimeError, match="not entered"):
+        shared.__exit__(None, None, None)
+
+
+def test_decorator_enters_a_block_per_call():
+    limited = csigmoid.threads(1)
+
+    @limited
+    def plain(depth=0):
+        return [limit_here()] + (plain(depth + 1) if depth < 2 else [])
+
+    @csigmoid.threads(2)
+    async def coroutine():
+        await asyncio.sleep(0)
+        return limit_here()
+
+    assert plain.__name__ == "plain"
+    assert plain() == [1, 1, 1]
+    assert limit_here() == 0
+
+    async def main():
+        results = await asyncio.gather(coroutine(), coroutine())
+        return results, limit_here()
+
+    assert asyncio.run(main()) == ([2, 2], 0)
+    assert limit_here() == 0
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda _: plain(), range(8))) == [[1, 1, 1]] * 8
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_an_interrupted_block_never_leaves_its_limit():
+    """A timer signal whose handler raises lands at random points in and
+    around entering and leaving blocks (nested, reused, decorated), many
+    times over ~2 s: no limit is ever left behind."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        pytest.skip("needs setitimer and the main thread (signal handlers run there)")
+    armed = False
+
+    def handler(signum, frame):
+        if armed:
+            raise Interrupted
+
+    reused = csigmoid.threads(2)
+
+    @csigmoid.threads(3)
+    def decorated():
+        with reused:
+            return limit_here()
+
+    def one_round(delay):
+        nonlocal armed
+        armed = True
+        try:
+            signal.setitimer(signal.ITIMER_REAL, delay)
+            with csigmoid.threads(1):
+                with reused:
+                    decorated()
+                with csigmoid.threads(None):
+                    pass
+        finally:
+            armed = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    def round_and_limit_after(delay):
+        try:
+            one_round(delay)
+        except Interrupted:
+            return True, _api.current_thread_limit()
+        return False, _api.current_thread_limit()
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    rng = random.Random(7)
+    interrupted = rounds = 0
+    leaks = []
+    try:
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            rounds += 1
+            # each round in a context of its own, so that a leak does not reach the next
+            was_interrupted, limit_after = contextvars.copy_context().run(
+                round_and_limit_after, rng.uniform(1e-6, 40e-6)
+            )
+            interrupted += was_interrupted
+            if limit_after != 0:
+                leaks.append(limit_after)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    assert limit_here() == 0
+    assert leaks == [], f"{len(leaks)} of {interrupted} interrupted rounds left a limit"
+    assert interrupted >= 100, f"only {interrupted} of {rounds} rounds were interrupted"
