@@ -1,7 +1,6 @@
 """show_config(): what this installation of csigmoid runs with."""
 
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from typing import TextIO
 
 from csigmoid import _api, _cpu, _cpu_count, _isa
@@ -9,6 +8,9 @@ from csigmoid import _api, _cpu, _cpu_count, _isa
 
 def config() -> dict[str, object]:
     """The configuration as a dict (what show_config prints)."""
+    # imported here: importlib.metadata would double what `import csigmoid` costs
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         installed = version("csigmoid")
     except PackageNotFoundError:
