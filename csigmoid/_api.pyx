@@ -642,12 +642,22 @@ cdef object fused_fast_path(object x, tuple args, dict kwargs):
     return y, dy
 
 
-def dispatch_sigmoid_and_derivative(x, /, *args, **kwargs):
+def dispatch_sigmoid_and_derivative(*args, **kwargs):
+    # x is taken from *args, not declared, so that a call without it is
+    # refused under the public name (Cython's own message names this function)
+    if not args:
+        raise TypeError(
+            "sigmoid_and_derivative() takes x positional-only: call sigmoid_and_derivative(x), "
+            "not sigmoid_and_derivative(x=...)" if "x" in kwargs else
+            "sigmoid_and_derivative() missing its argument x (positional-only: "
+            "sigmoid_and_derivative(x))")
+    x = args[0]
+    args = args[1:]
     cdef object result = fused_fast_path(x, args, kwargs)
     if result is not None:
         return result
     if not isinstance(x, PLAIN_INPUTS):
-        result = _ecosystem.fused_over_dask(sigmoid_and_derivative, x, args, kwargs)
+        result = _ecosystem.fused_call(sigmoid_and_derivative, x, args, kwargs)
         if result is not NotImplemented:
             return result
     return sigmoid_and_derivative(x, *args, **kwargs)
