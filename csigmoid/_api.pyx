@@ -11,8 +11,9 @@
 # the GIL whenever NumPy releases it.
 #
 # The one function that is not a bare ufunc is sigmoid_and_derivative: Dask
-# does not dispatch a two-output ufunc it does not know, so a thin wrapper
-# sends Dask input (bare or inside xarray) to csigmoid._ecosystem and
+# does not dispatch a two-output ufunc it does not know (and pandas computes
+# one over a whole frame as one array), so a thin wrapper sends Dask input
+# (bare or inside xarray) and pandas DataFrames to csigmoid._ecosystem and
 # everything else straight to the ufunc.
 cimport numpy as cnp
 from cython cimport floating as real
