@@ -107,7 +107,8 @@ def over_data_frame(ufunc, frame, args, kwargs, pandas):
     (keywords, which pandas applies to the frame as one array for every
     ufunc)."""
     dtypes = set(frame.dtypes)
-    if args or kwargs or not dtypes or (len(dtypes) == 1 and isinstance(dtypes.pop(), np.dtype)):
+    one_numpy_dtype = len(dtypes) == 1 and isinstance(next(iter(dtypes)), np.dtype)
+    if args or kwargs or not dtypes or one_numpy_dtype:
         return NotImplemented
     columns = [ufunc(frame.iloc[:, position]) for position in range(frame.shape[1])]
     return tuple(
