@@ -3,15 +3,18 @@ high-precision values, and a short speed table against the NumPy formula
 (and scipy.special.expit when installed).  Takes a few seconds.
 
 ``python -m csigmoid bench [options]``: the full side-by-side benchmark
-(csigmoid._bench; ``--help`` lists the options).
+(csigmoid._bench).
 
 ``python -m csigmoid bench --contention [options]``: csigmoid when other
 threads want the cores (csigmoid._bench_contention).
 
-``python -m csigmoid plot [FILE.png]``: sigma and sigma' on one figure, with
-the regions where gradients vanish shaded (csigmoid._plot; needs matplotlib).
+``python -m csigmoid plot [FILE]``: sigma and sigma' on one figure, with the
+regions where gradients vanish shaded (csigmoid._plot; needs matplotlib).
+
+``--help`` describes each; ``--version`` prints csigmoid's version.
 """
 
+import argparse
 import sys
 import time
 from functools import partial
@@ -92,25 +95,58 @@ def speed_table():
             )
 
 
+def command_line():
+    """The top-level parser.  Each command's options belong to its own module's
+    parser, which gets the rest of the command line (so ``bench --help`` is
+    bench's help)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m csigmoid",
+        usage="%(prog)s [-h] [--version] [COMMAND ...]",
+        description="Without a command: csigmoid's configuration, a self-check of sigma and "
+        "sigma' against stored 40-digit values, and a short speed table against the NumPy "
+        "formula (and scipy.special.expit when installed); a few seconds.",
+        epilog="python -m csigmoid COMMAND --help describes a command's options.",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"csigmoid {csigmoid.__version__}",
+        help="print csigmoid's version and exit",
+    )
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    commands.add_parser(
+        "bench",
+        add_help=False,
+        help="time csigmoid against the NumPy formula, scipy, numexpr, numba, torch, JAX and "
+        "the copy limit, each in a process of its own; with --contention, when other threads "
+        "want the cores",
+    )
+    commands.add_parser(
+        "plot",
+        add_help=False,
+        help="draw sigma and sigma' over [-10, 10], shading where gradients vanish (needs matplotlib)",
+    )
+    return parser
+
+
 def main(argv):
-    if argv[:2] == ["bench", "--contention"]:
+    parser = command_line()
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "bench" and "--contention" in rest:
         from csigmoid import _bench_contention
 
-        return _bench_contention.main(argv[2:])
-    if argv and argv[0] == "bench":
+        rest.remove("--contention")
+        return _bench_contention.main(rest)
+    if args.command == "bench":
         from csigmoid import _bench
 
-        return _bench.main(argv[1:])
-    if argv and argv[0] == "plot":
+        return _bench.main(rest)
+    if args.command == "plot":
         from csigmoid import _plot
 
-        return _plot.main(argv[1:])
-    if argv:
-        print(
-            "usage: python -m csigmoid [bench [--contention] [--help | options] | plot [--help | FILE.png]]",
-            file=sys.stderr,
-        )
-        return 2
+        return _plot.main(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     csigmoid.show_config()
     ok = check_stored_values()
     speed_table()

@@ -11,8 +11,9 @@
 # the GIL whenever NumPy releases it.
 #
 # The one function that is not a bare ufunc is sigmoid_and_derivative: Dask
-# does not dispatch a two-output ufunc it does not know, so a thin wrapper
-# sends Dask input (bare or inside xarray) to csigmoid._ecosystem and
+# does not dispatch a two-output ufunc it does not know (and pandas computes
+# one over a whole frame as one array), so a thin wrapper sends Dask input
+# (bare or inside xarray) and pandas DataFrames to csigmoid._ecosystem and
 # everything else straight to the ufunc.
 cimport numpy as cnp
 from cython cimport floating as real
@@ -29,7 +30,6 @@ from cpython.contextvars cimport PyContextVar_Reset, PyContextVar_Set, get_value
 cimport cython
 
 import contextvars
-import inspect
 
 import numpy as np
 
@@ -938,12 +938,22 @@ cdef object fused_fast_path(object x, tuple args, dict kwargs):
     return y, dy
 
 
-def dispatch_sigmoid_and_derivative(x, /, *args, **kwargs):
+def dispatch_sigmoid_and_derivative(*args, **kwargs):
+    # x is taken from *args, not declared, so that a call without it is
+    # refused under the public name (Cython's own message names this function)
+    if not args:
+        raise TypeError(
+            "sigmoid_and_derivative() takes x positional-only: call sigmoid_and_derivative(x), "
+            "not sigmoid_and_derivative(x=...)" if "x" in kwargs else
+            "sigmoid_and_derivative() missing its argument x (positional-only: "
+            "sigmoid_and_derivative(x))")
+    x = args[0]
+    args = args[1:]
     cdef object result = fused_fast_path(x, args, kwargs)
     if result is not None:
         return result
     if not isinstance(x, PLAIN_INPUTS):
-        result = _ecosystem.fused_over_dask(sigmoid_and_derivative, x, args, kwargs)
+        result = _ecosystem.fused_call(sigmoid_and_derivative, x, args, kwargs)
         if result is not NotImplemented:
             return result
     return sigmoid_and_derivative(x, *args, **kwargs)
@@ -956,7 +966,9 @@ dispatch_sigmoid_and_derivative.__qualname__ = "sigmoid_and_derivative"
 dispatch_sigmoid_and_derivative.__module__ = "csigmoid"
 dispatch_sigmoid_and_derivative.__doc__ = _docstrings.FUSED_WRAPPER_DOCSTRING
 dispatch_sigmoid_and_derivative.ufunc = sigmoid_and_derivative
-dispatch_sigmoid_and_derivative.__signature__ = inspect.signature(sigmoid_and_derivative)
+# inspect.signature follows __wrapped__ to the ufunc's signature, without
+# importing inspect here (tens of milliseconds where NumPy has not imported it)
+dispatch_sigmoid_and_derivative.__wrapped__ = sigmoid_and_derivative
 
 
 # ----------------------------------------------------------------------------- the copy limit

@@ -8,6 +8,10 @@ as a ``@vectorize(target='parallel')`` ufunc), torch (CPU), JAX (``jit``; it
 always allocates its result), and the memory limit, a parallel copy of the
 same array on the same threads.
 
+The tables give each contender's nanoseconds per element and csigmoid's
+ratio to the best peer and to the copy.  ``--targets`` adds the project's own
+speed targets (TARGETS below), met or not; BENCHMARKS.md records them.
+
 Method: for each thread count, the contenders are timed one after another,
 each by a fresh worker process (csigmoid._bench_worker) that imports only
 its own library.  So no other library's thread pool exists while a
@@ -31,7 +35,7 @@ import subprocess
 import sys
 
 import csigmoid
-from csigmoid import _cpu, _isa
+from csigmoid import _cpu, _isa, _plot
 from csigmoid._bench_worker import COPY, CSIGMOID, NOT_INSTALLED, PEERS
 
 OPERATIONS = (
@@ -62,9 +66,10 @@ LABELS = {
 DEFAULT_SIZES = tuple(10**k for k in range(2, 9))
 BATCHES = 3  # timed batches per case in each worker, per round, at least
 
-# The speed targets: (operation, size, threads or None for all the machine's,
-# contender measured against, factor): met when csigmoid <= factor * that
-# contender.  A factor may depend on the dtype or on the kernel variant.
+# The project's speed targets, judged only on request (--targets): (operation,
+# size, threads or None for all the machine's, contender measured against,
+# factor): met when csigmoid <= factor * that contender.  A factor may depend
+# on the dtype or on the kernel variant.
 TARGETS = (
     ("sigmoid", 100, None, "scipy", 1.0),
     ("sigmoid", 10**4, None, "torch", 0.6),
@@ -312,7 +317,8 @@ def plot(results, path):
             ax.grid(True, which="both", alpha=0.3)
             ax.legend(fontsize=6, ncol=2)
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
+    _plot.save(figure, path)
+    plt.close(figure)
     print(f"plot written to {path}")
 
 
@@ -320,7 +326,10 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="python -m csigmoid bench",
         description="Time csigmoid against the NumPy formula, scipy, numexpr, numba, torch, JAX "
-        "and the memory (copy) limit, each contender in a process of its own.",
+        "and the memory (copy) limit, each contender in a process of its own: ns per element, "
+        "and csigmoid's time over the best peer's and over the copy's.",
+        epilog="python -m csigmoid bench --contention [--help]: csigmoid when other threads "
+        "want the cores (its own options).",
     )
     parser.add_argument(
         "--sizes",
@@ -354,8 +363,18 @@ def parse_args(argv):
         help=f"time each worker spends on each case, in batches of about 2 ms "
         f"(at least {BATCHES} batches; default: %(default)s)",
     )
+    parser.add_argument(
+        "--targets",
+        action="store_true",
+        help="also judge the project's speed targets (BENCHMARKS.md) on the figures",
+    )
     parser.add_argument("--json", metavar="FILE", help="save the raw figures as JSON")
-    parser.add_argument("--plot", metavar="FILE.png", help="draw ns/element against size (needs matplotlib)")
+    parser.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="draw ns/element against size, in the format the suffix names (png, svg, pdf, ...; "
+        "needs matplotlib)",
+    )
     args = parser.parse_args(argv)
 
     def choices(text, allowed, what):
@@ -377,12 +396,21 @@ def parse_args(argv):
     args.dtypes = choices(args.dtypes, ("float32", "float64"), "--dtypes")
     args.ops = choices(args.ops, OPERATIONS, "--ops")
     args.peers = choices(args.peers, PEERS, "--peers")
+    # say so now, not after minutes of timing
+    for option, path in (("--json", args.json), ("--plot", args.plot)):
+        folder = path and _plot.missing_folder(path)
+        if folder:
+            parser.error(f"{option}: the folder {folder} does not exist (create it first)")
     if args.plot:
-        # say so now, not after minutes of timing
         try:
             import matplotlib  # noqa: F401
+            from matplotlib.backend_bases import FigureCanvasBase
         except ImportError:
             parser.error('--plot needs matplotlib: python -m pip install "csigmoid[bench]"')
+        try:
+            _plot.figure_format(args.plot, FigureCanvasBase.get_supported_filetypes())
+        except ValueError as error:
+            parser.error(f"--plot: {error}")
     return args
 
 
@@ -442,7 +470,8 @@ def main(argv):
     if machine["load_average_end"]:
         load = ", ".join(f"{v:.2f}" for v in machine["load_average_end"])
         print(f"load average at the end: {load}")
-    check_targets(results, machine["max_threads"], machine["kernel_variant"])
+    if args.targets:
+        check_targets(results, machine["max_threads"], machine["kernel_variant"])
 
     if args.json:
         with open(args.json, "w") as f:

@@ -34,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -167,7 +168,7 @@ def run_together(specs, busy=0, cgroup_procs=None):
 
 
 @contextlib.contextmanager
-def cpu_quota_group(cpus=1, root=_cpu_count.CGROUP_ROOT):
+def cpu_quota_group(cpus=1, root=Path(_cpu_count.CGROUP_ROOT)):
     """A new cgroup whose CPU quota is `cpus` CPUs, for the duration of the
     block: yields its cgroup.procs file (write a pid there to move a
     process in), or a string saying why no group could be made.  cgroup v1
@@ -175,7 +176,7 @@ def cpu_quota_group(cpus=1, root=_cpu_count.CGROUP_ROOT):
     quota = str(int(cpus * QUOTA_PERIOD_US))
     v1 = _cpu_count._v1_cpu_mount(root)
     name = f"csigmoid-bench-{os.getpid()}"
-    group = (v1 if v1 is not None else root) / name
+    group = Path(v1 if v1 is not None else root) / name
     if v1 is None and "cpu" not in _read(root / "cgroup.subtree_control").split():
         yield f"no cgroup v1 cpu hierarchy and no cpu controller for v2 children under {root}"
         return

@@ -12,21 +12,22 @@ Counted at import (``USABLE``) and again by ``recount()``, which
 after importing csigmoid gets the new count from then on.  Reading them for
 every call would cost a system call and file reads per call.
 ``usable_cpus`` takes the affinity mask and the file locations as arguments
-so that tests can give it fake ones.
+so that tests can give it fake ones.  Paths are handled with os.path, not
+pathlib, and the records are NamedTuples, not dataclasses: this runs at
+import, and pathlib and dataclasses would add a third to what
+``import csigmoid`` costs.
 """
 
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from typing import NamedTuple
 
-CGROUP_ROOT = Path("/sys/fs/cgroup")
-PROC_SELF_CGROUP = Path("/proc/self/cgroup")
+CGROUP_ROOT = "/sys/fs/cgroup"
+PROC_SELF_CGROUP = "/proc/self/cgroup"
 
 
-@dataclass(frozen=True)
-class CpuCount:
+class CpuCount(NamedTuple):
     """A CPU count and what set it."""
 
     count: int
@@ -35,8 +36,7 @@ class CpuCount:
     affinity: int  # the CPUs of the affinity mask (at least `count`)
 
 
-@dataclass(frozen=True)
-class _Quota:
+class _Quota(NamedTuple):
     cpus: float  # quota / period
     where: str  # the file, and its values as written there
 
@@ -49,10 +49,10 @@ def usable_cpus(affinity=None, cgroup_root=CGROUP_ROOT, proc_self_cgroup=PROC_SE
     affinity : collection of int, optional
         The CPUs of the affinity mask; default: ``os.sched_getaffinity(0)``
         where the platform has it, else every CPU (``os.cpu_count()``).
-    cgroup_root : path
+    cgroup_root : str or path-like
         Where the cgroup file systems are mounted (v1: one directory per
         controller, such as ``cpu`` or ``cpu,cpuacct``; v2: the root itself).
-    proc_self_cgroup : path
+    proc_self_cgroup : str or path-like
         The process's cgroup membership file (``/proc/self/cgroup``); where
         it or the cgroup files are missing (not Linux) there is no quota.
     """
@@ -60,7 +60,7 @@ def usable_cpus(affinity=None, cgroup_root=CGROUP_ROOT, proc_self_cgroup=PROC_SE
     mask_count = CpuCount(
         max(mask, 1), "affinity", f"{mask} CPU{'' if mask == 1 else 's'} in the affinity mask", max(mask, 1)
     )
-    quota = _cgroup_quota(Path(cgroup_root), Path(proc_self_cgroup))
+    quota = _cgroup_quota(os.fspath(cgroup_root), proc_self_cgroup)
     if quota is None:
         return mask_count
     quota_count = max(math.ceil(quota.cpus), 1)
@@ -115,12 +115,11 @@ def _cgroup_quota(root, proc_self_cgroup):
     root of its hierarchy (a group can use no more than any of its
     ancestors), or None.  The cpu controller is in a v1 hierarchy when one
     has it, else in the v2 (unified) one."""
-    try:
-        membership = proc_self_cgroup.read_text().splitlines()
-    except OSError:
+    membership = _read(proc_self_cgroup)
+    if membership is None:
         return None
     v1_path = v2_path = None
-    for line in membership:
+    for line in membership.splitlines():
         fields = line.split(":", 2)
         if len(fields) != 3:
             continue
@@ -142,12 +141,12 @@ def _v1_cpu_mount(root):
     """The directory of the v1 hierarchy with the cpu controller: ``cpu``,
     ``cpu,cpuacct``, ``cpuacct,cpu`` (a symlink or the mount itself)."""
     try:
-        entries = sorted(root.iterdir())
+        names = sorted(os.listdir(root))
     except OSError:
         return None
-    for entry in entries:
-        if "cpu" in entry.name.split(",") and entry.is_dir():
-            return entry
+    for name in names:
+        if "cpu" in name.split(",") and os.path.isdir(os.path.join(root, name)):
+            return os.path.join(root, name)
     return None
 
 
@@ -157,9 +156,9 @@ def _levels(mount, path):
     process's group (a container without a cgroup namespace): the mount
     alone."""
     parts = [part for part in path.split("/") if part]
-    if not mount.joinpath(*parts).is_dir():
+    if not os.path.isdir(os.path.join(mount, *parts)):
         return [mount]
-    return [mount.joinpath(*parts[:depth]) for depth in range(len(parts), -1, -1)]
+    return [os.path.join(mount, *parts[:depth]) for depth in range(len(parts), -1, -1)]
 
 
 def _tightest(read_quota, levels):
@@ -169,22 +168,21 @@ def _tightest(read_quota, levels):
 
 def _v1_quota(directory):
     """cpu.cfs_quota_us / cpu.cfs_period_us; -1 (or any value <= 0): no quota."""
+    quota_file = os.path.join(directory, "cpu.cfs_quota_us")
     try:
-        quota = int((directory / "cpu.cfs_quota_us").read_text())
-        period = int((directory / "cpu.cfs_period_us").read_text())
-    except (OSError, ValueError):
+        quota = int(_read(quota_file))
+        period = int(_read(os.path.join(directory, "cpu.cfs_period_us")))
+    except (TypeError, ValueError):  # a file missing (None) or not a number
         return None
     if quota <= 0 or period <= 0:
         return None
-    return _Quota(quota / period, f"{directory / 'cpu.cfs_quota_us'}: {quota} per {period} us")
+    return _Quota(quota / period, f"{quota_file}: {quota} per {period} us")
 
 
 def _v2_quota(directory):
     """cpu.max holds "QUOTA PERIOD" (microseconds) or "max PERIOD" (no quota)."""
-    try:
-        fields = (directory / "cpu.max").read_text().split()
-    except OSError:
-        return None
+    cpu_max = os.path.join(directory, "cpu.max")
+    fields = (_read(cpu_max) or "").split()
     if len(fields) != 2 or fields[0] == "max":
         return None
     try:
@@ -193,7 +191,16 @@ def _v2_quota(directory):
         return None
     if quota <= 0 or period <= 0:
         return None
-    return _Quota(quota / period, f"{directory / 'cpu.max'}: {quota} {period}")
+    return _Quota(quota / period, f"{cpu_max}: {quota} {period}")
+
+
+def _read(path):
+    """The text of the file at `path`, or None where it cannot be read."""
+    try:
+        with open(path) as file:
+            return file.read()
+    except OSError:
+        return None
 
 
 USABLE = usable_cpus()

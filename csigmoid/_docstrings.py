@@ -156,7 +156,9 @@ computed from `x`, not as y * (1 - y), so it stays exact at both tails.
 (``csigmoid.sigmoid_and_derivative.ufunc``): it sends Dask arrays, bare or
 inside xarray objects, to a chunk-wise path that reads each chunk once
 for both results (Dask does not dispatch a two-output ufunc it does not
-know), and every other call straight to the ufunc.""",
+know), computes a pandas DataFrame of several or nullable dtypes column
+by column (pandas would make it one array of their common type), and
+sends every other call straight to the ufunc.""",
     """\
 >>> import numpy as np, csigmoid
 >>> y, dy = csigmoid.sigmoid_and_derivative([0.0, 2.0])

@@ -1,5 +1,6 @@
-"""sigmoid_and_derivative over Dask arrays, bare or inside xarray objects: the
-one call NumPy's ufunc protocol cannot route.
+"""sigmoid_and_derivative over Dask arrays (bare or inside xarray objects) and
+pandas DataFrames: the calls NumPy's ufunc protocol routes badly for a
+two-output ufunc.
 
 Every other function is a ufunc, and Dask, xarray and pandas handle ufuncs
 themselves through ``__array_ufunc__``.  But Dask's ``__array_ufunc__`` maps
@@ -10,8 +11,18 @@ computes both results in one kernel pass, and two light tasks per chunk pick
 them out.  An xarray object holding Dask arrays comes here too (xarray would
 pass its Dask arrays to the ufunc); one holding NumPy arrays does not.
 
-Nothing is imported here: an object can only be Dask's or xarray's if that
-library is already in ``sys.modules``, so plain NumPy use never pays for them.
+pandas computes a one-output ufunc of a DataFrame block by block, each
+column keeping its dtype, but a two-output one over ``np.asarray(frame)``:
+a frame of several dtypes becomes one array of their common type, an object
+array (which no loop takes) when a column is nullable (``Float64``,
+``Int64``), and a lone nullable column loses its <NA> to NaN.  So a frame of
+more than one dtype, or of an extension dtype, is computed here column by
+column, each column as the Series it is (pandas keeps a Series' <NA>): the
+two frames have the dtypes ``sigmoid(frame)`` gives.
+
+Nothing is imported here: an object can only be Dask's, xarray's or pandas'
+if that library is already in ``sys.modules``, so plain NumPy use never
+pays for them.
 """
 
 import functools
@@ -23,9 +34,13 @@ import numpy as np
 NAME = "sigmoid_and_derivative"
 
 
-def fused_over_dask(ufunc, x, args, kwargs):
-    """``ufunc(x, *args, **kwargs)`` for Dask input, lazily; NotImplemented for
-    anything else (the caller then calls the ufunc itself)."""
+def fused_call(ufunc, x, args, kwargs):
+    """``ufunc(x, *args, **kwargs)`` for Dask input (lazily) and pandas
+    DataFrames of several or extension dtypes; NotImplemented for anything
+    else (the caller then calls the ufunc itself)."""
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and isinstance(x, pandas.DataFrame):
+        return over_data_frame(ufunc, x, args, kwargs, pandas)
     xarray = sys.modules.get("xarray")
     if xarray is not None and isinstance(x, (xarray.DataArray, xarray.Dataset)):
         if not holds_dask(x, xarray):
@@ -82,4 +97,23 @@ def over_dask_array(per_chunk, x):
     return tuple(
         pairs.map_blocks(operator.getitem, position, meta=meta, token=f"{NAME}-{part}")
         for position, (part, meta) in enumerate((("y", y_meta), ("dy", dy_meta)))
+    )
+
+
+def over_data_frame(ufunc, frame, args, kwargs, pandas):
+    """Two DataFrames with the frame's index, columns and attrs, each column
+    computed as the Series it is; NotImplemented where pandas' own handling
+    gives that already (one NumPy dtype throughout) or has its own rules
+    (keywords, which pandas applies to the frame as one array for every
+    ufunc)."""
+    dtypes = set(frame.dtypes)
+    one_numpy_dtype = len(dtypes) == 1 and isinstance(next(iter(dtypes)), np.dtype)
+    if args or kwargs or not dtypes or one_numpy_dtype:
+        return NotImplemented
+    columns = [ufunc(frame.iloc[:, position]) for position in range(frame.shape[1])]
+    return tuple(
+        pandas.concat([pair[part] for pair in columns], axis=1, ignore_index=True)
+        .set_axis(frame.columns, axis=1)
+        .__finalize__(frame)
+        for part in (0, 1)
     )

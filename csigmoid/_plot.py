@@ -1,5 +1,6 @@
-"""``python -m csigmoid plot [FILE.png]``: sigma and sigma' on one figure over
-[-10, 10], with the regions where gradients vanish shaded.
+"""``python -m csigmoid plot [FILE]``: sigma and sigma' on one figure over
+[-10, 10], with the regions where gradients vanish shaded, saved in any
+format matplotlib writes (the file's suffix names it: png, svg, pdf, ...).
 
 Both curves are computed by csigmoid itself (``sigmoid_and_derivative``).
 The shaded regions are |x| > x0, where sigma'(x) < 0.01.  Since
@@ -27,6 +28,17 @@ SAMPLES = 2001  # 0.01 apart over X_RANGE: smooth at any sensible size
 VANISHING_GRADIENT = 0.01  # sigma' below this counts as a vanished gradient
 DEFAULT_FILE = "sigmoid.png"
 INSTALL_HINT = 'python -m pip install "csigmoid[plot]"'
+# The metadata savefig writes by default names matplotlib's version: left out,
+# so that regenerating a figure with another version changes only what is drawn.
+# (The raster formats written through Pillow take no metadata at all.)
+WITHOUT_VERSION = {
+    "png": {"Software": None},
+    "svg": {"Creator": None},
+    "svgz": {"Creator": None},
+    "pdf": {"Creator": None, "Producer": None},
+    "ps": {"Creator": None},
+    "eps": {"Creator": None},
+}
 
 
 def vanishing_gradient_bound(threshold=VANISHING_GRADIENT):
@@ -88,7 +100,33 @@ def draw(plt):
     return figure
 
 
-def parse_args(argv):
+def missing_folder(path):
+    """The folder `path` would be written in, if it does not exist; else None."""
+    folder = os.path.dirname(os.path.abspath(path))
+    return None if os.path.isdir(folder) else folder
+
+
+def figure_format(path, supported):
+    """The format of `path`, named by its suffix (lower case); a ValueError
+    naming the formats in `supported` (matplotlib's, suffix -> description)
+    when it has none or an unknown one."""
+    suffix = os.path.splitext(path)[1].lower().lstrip(".")
+    if suffix not in supported:
+        raise ValueError(
+            f"the file's suffix must name a format matplotlib writes "
+            f"({', '.join(sorted(supported))}); got {path!r}"
+        )
+    return suffix
+
+
+def save(figure, path, dpi=110):
+    """Save `figure` as `path` in the format its suffix names (checked by the caller)."""
+    suffix = figure_format(path, figure.canvas.get_supported_filetypes())
+    metadata = WITHOUT_VERSION.get(suffix)
+    figure.savefig(path, dpi=dpi, format=suffix, **({"metadata": metadata} if metadata else {}))
+
+
+def command_line():
     parser = argparse.ArgumentParser(
         prog="python -m csigmoid plot",
         description="Draw sigma(x) and sigma'(x), computed by csigmoid, over [-10, 10] and shade "
@@ -100,22 +138,25 @@ def parse_args(argv):
         "file",
         nargs="?",
         default=DEFAULT_FILE,
-        metavar="FILE.png",
-        help="where to save the PNG (default: %(default)s in the current directory)",
+        metavar="FILE",
+        help="where to save the figure, in the format its suffix names: any matplotlib writes "
+        "(png, svg, pdf, jpg, ...; default: %(default)s in the current directory)",
     )
-    args = parser.parse_args(argv)
-    if not args.file.lower().endswith(".png"):
-        parser.error(f"the figure is saved as PNG: FILE must end in .png; got {args.file!r}")
-    return args
+    return parser
 
 
 def main(argv):
-    args = parse_args(argv)
+    parser = command_line()
+    args = parser.parse_args(argv)
+    folder = missing_folder(args.file)
+    if folder is not None:
+        parser.error(f"the folder {folder} does not exist (create it first)")
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.backend_bases import FigureCanvasBase
     except ImportError:
         print(
             f"python -m csigmoid plot needs matplotlib, which is not installed; "
@@ -123,9 +164,18 @@ def main(argv):
             file=sys.stderr,
         )
         return 1
+    try:
+        figure_format(args.file, FigureCanvasBase.get_supported_filetypes())
+    except ValueError as error:
+        parser.error(str(error))
     figure = draw(plt)
-    # no matplotlib version in the file: regenerating with another version changes only pixels
-    figure.savefig(args.file, dpi=110, metadata={"Software": None})
-    plt.close(figure)
+    try:
+        save(figure, args.file)
+    except (OSError, RuntimeError) as error:
+        # a file that cannot be written, or a backend's missing tool (pgf needs LaTeX)
+        print(f"python -m csigmoid plot: cannot write {args.file}: {error}", file=sys.stderr)
+        return 1
+    finally:
+        plt.close(figure)
     print(f"plot written to {os.path.abspath(args.file)}")
     return 0

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import csigmoid
-from csigmoid import _api, _bench
+from csigmoid import _api, _bench, _cpu
 
 from layouts import KERNEL_DTYPES
 
@@ -83,6 +83,7 @@ def test_bench_runs_and_writes_its_figures(tmp_path):
         assert record["best_ns_per_element"] > 0
         assert record["threads"] in (1, 2)
     assert saved["machine"]["kernel_variant"] in ("baseline", "avx2", "avx512")
+    assert "Targets" not in done.stdout
     assert saved["machine"]["versions"]["numpy"] == np.__version__
 
 
@@ -179,6 +180,61 @@ def test_targets_are_judged_from_the_figures(capsys):
     assert "| sigmoid | float64 | 1e8 | 2 | <= 1.15 x copy limit | 1.50 | **not met** |" in (
         capsys.readouterr().out
     )
+
+
+def fake_measure(times_ns):
+    """A stand-in for _bench.measure: the figures {contender: ns per element} for
+    sigmoid of 1e6 float32 values, as if timed on whichever thread count."""
+
+    def measure(args, threads, contenders, say):
+        size = 10**6
+        times = {c: {("sigmoid", "float32", size): [ns * size * 1e-9]} for c, ns in times_ns.items()}
+        return times, {c: "1.0" for c in times_ns}
+
+    return measure
+
+
+@pytest.mark.parametrize("targets", [False, True])
+def test_bench_prints_peers_and_ratios_and_the_targets_only_on_request(targets, monkeypatch, capsys):
+    monkeypatch.setattr(_bench, "measure", fake_measure({"csigmoid": 1.0, "torch": 2.0, "copy limit": 0.8}))
+    all_threads = str(_cpu.max_threads())
+    argv = ["--sizes", "1e6", "--dtypes", "float32", "--ops", "sigmoid", "--threads", all_threads]
+    assert _bench.main(argv + ["--peers", "torch"] + (["--targets"] if targets else [])) == 0
+    out = capsys.readouterr().out
+    assert "| size | csigmoid | torch | copy limit | csigmoid / best peer | csigmoid / copy |" in out
+    assert "| 1e6 | 1 (1) | 2 (2) | 0.8 (0.8) | 0.50 | 1.25 |" in out
+    assert ("### Targets" in out) == targets
+    assert ("<= 0.75 x torch | 0.50 | met |" in out) == targets
+    assert "not met" not in out
+
+
+def test_bench_help_lists_targets_and_contention(capsys):
+    with pytest.raises(SystemExit) as stop:
+        _bench.main(["--help"])
+    assert stop.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--targets also judge the project's speed targets" in out
+    assert "python -m csigmoid bench --contention" in out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--plot", "nodir/bench.png"], "--plot: the folder {tmp}/nodir does not exist"),
+        (["--json", "nodir/bench.json"], "--json: the folder {tmp}/nodir does not exist"),
+        (["--plot", "bench.xyz"], "--plot: the file's suffix must name a format matplotlib writes"),
+    ],
+)
+def test_bench_checks_its_output_files_before_timing(argv, message, tmp_path, monkeypatch, capsys):
+    if "--plot" in argv:
+        pytest.importorskip("matplotlib")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stop:
+        _bench.main([*argv, "--sizes", "100"])
+    assert stop.value.code == 2
+    captured = capsys.readouterr()
+    assert message.format(tmp=tmp_path) in captured.err
+    assert "csigmoid" not in captured.out  # nothing was timed
 
 
 @pytest.mark.parametrize(

@@ -325,10 +325,14 @@ def test_pandas_data_frame_keeps_index_columns_and_column_dtypes(columns):
         assert result.index.equals(index) and result.columns.equals(frame.columns)
         for column in frame.columns:
             assert_identical(result[column].to_numpy(), function(frame[column].to_numpy()))
-    # a two-output ufunc: pandas computes a frame of several dtypes in their common one
+    # the fused call: two frames with the dtypes sigmoid(frame) gives, column by column
     y, dy = csigmoid.sigmoid_and_derivative(frame)
-    assert y.columns.equals(frame.columns) and dy.index.equals(index)
-    assert_identical(dy.to_numpy(), csigmoid.sigmoid_derivative(frame.to_numpy()))
+    for result, function in ((y, csigmoid.sigmoid), (dy, csigmoid.sigmoid_derivative)):
+        assert isinstance(result, pd.DataFrame)
+        assert result.index.equals(index) and result.columns.equals(frame.columns)
+        assert list(result.dtypes) == list(csigmoid.sigmoid(frame).dtypes)
+        for column in frame.columns:
+            assert_identical(result[column].to_numpy(), function(frame[column].to_numpy()))
 
 
 def test_pandas_duplicate_and_empty_columns():
@@ -370,6 +374,66 @@ def test_pandas_nullable_dtypes_keep_their_missing_values():
     result = csigmoid.sigmoid(source)
     assert result.dtype == "Float64" and result.isna().tolist() == [False, True, False]
     assert_identical(result.dropna().to_numpy("float64"), csigmoid.sigmoid(np.array([1.0, -2.0])))
+
+
+def nullable_frame():
+    """Nullable float and int columns with <NA>, beside NumPy float32, float64 and int64
+    ones, a duplicated column label and a duplicated, unordered index; with attrs."""
+    frame = pd.DataFrame(
+        {
+            "f": pd.array([1.0, None, -2.0, 40.0], dtype="Float64"),
+            "i": pd.array([None, 2, -3, 0], dtype="Int64"),
+            "s": np.array([0.5, -0.5, 9.0, -100.0], dtype=np.float32),
+            "d": [0.25, -8.0, 1e-300, 0.0],
+            "n": [1, 2, 3, -4],
+        },
+        index=[3, 1, 1, 0],
+    )
+    frame.columns = ["f", "i", "s", "d", "f"]
+    frame.attrs["units"] = "1"
+    return frame
+
+
+@pytest.mark.parametrize("columns", [[0], [1], [0, 1], [0, 2], [1, 3, 4], [0, 1, 2, 3, 4]])
+def test_pandas_sigmoid_and_derivative_of_nullable_frames_keeps_missing_values(columns):
+    frame = nullable_frame().iloc[:, columns]
+    y, dy = csigmoid.sigmoid_and_derivative(frame)
+    for result, function in ((y, csigmoid.sigmoid), (dy, csigmoid.sigmoid_derivative)):
+        # a one-output ufunc of a frame: pandas computes it block by block, each keeping its dtype
+        expected = function(frame)
+        assert isinstance(result, pd.DataFrame)
+        pd.testing.assert_frame_equal(result, expected, check_exact=True)
+        assert result.attrs == {"units": "1"}
+        assert result.isna().equals(frame.isna())
+
+
+def test_pandas_sigmoid_and_derivative_of_nullable_series_keeps_missing_values():
+    for dtype in ("Float64", "Int64", "Float32"):
+        source = pd.Series([1, None, -2], dtype=dtype, index=list("abc"), name="h")
+        y, dy = csigmoid.sigmoid_and_derivative(source)
+        for result, function in ((y, csigmoid.sigmoid), (dy, csigmoid.sigmoid_derivative)):
+            assert result.dtype == function(source).dtype and result.name == "h"
+            assert result.isna().tolist() == [False, True, False]
+            assert result.index.equals(source.index)
+
+
+def test_pandas_sigmoid_and_derivative_of_a_frame_with_keywords_is_pandas_own():
+    # pandas applies a ufunc's keywords to the frame as one array, for every ufunc: the
+    # fused call is left to it then, and fails or succeeds as sigmoid does
+    frame = nullable_frame()
+    for function in (csigmoid.sigmoid, csigmoid.sigmoid_and_derivative):
+        with pytest.raises(TypeError):
+            function(frame, dtype=np.float64)
+    plain = pd.DataFrame({"a": [0.5, 1.0], "b": [2.0, -3.0]})
+    y, dy = csigmoid.sigmoid_and_derivative(plain, dtype=np.float32)
+    assert list(y.dtypes) == list(csigmoid.sigmoid(plain, dtype=np.float32).dtypes)
+    assert_identical(dy.to_numpy(), csigmoid.sigmoid_derivative(plain.to_numpy(), dtype=np.float32))
+
+
+def test_pandas_sigmoid_and_derivative_of_a_frame_without_columns():
+    empty = pd.DataFrame(index=[1, 2])
+    for result in csigmoid.sigmoid_and_derivative(empty):
+        assert result.shape == (2, 0) and result.index.equals(empty.index)
 
 
 def test_pandas_bad_input_is_named():

@@ -1,8 +1,12 @@
-"""`python -m csigmoid`, the main job: runs, passes its self-check, prints its table."""
+"""`python -m csigmoid`: the main job (runs, passes its self-check, prints its
+table), and the command line around it (help, version, commands)."""
 
 import subprocess
 import sys
 
+import pytest
+
+import csigmoid
 from csigmoid import __main__ as main_job
 from csigmoid._reference import STORED
 
@@ -31,6 +35,62 @@ def test_self_check_fails_when_a_value_is_wrong(monkeypatch, capsys):
     assert "FAILED" in capsys.readouterr().out
 
 
-def test_main_job_rejects_arguments(capsys):
-    assert main_job.main(["--bogus"]) == 2
-    assert "usage" in capsys.readouterr().err
+def run_main(folder, *args):
+    """`python -m csigmoid ARGS` from `folder` (an empty one: only the installed package imports)."""
+    return subprocess.run(
+        [sys.executable, "-m", "csigmoid", *args], cwd=folder, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_help_describes_the_main_job_and_each_command(flag, tmp_path):
+    done = run_main(tmp_path, flag)
+    assert done.returncode == 0 and not done.stderr
+    out = done.stdout
+    assert out.startswith("usage: python -m csigmoid")
+    assert "self-check" in out and "--version" in out
+    for command, words in (("bench", "time csigmoid against"), ("plot", "draw sigma and sigma'")):
+        assert any(line.split()[:1] == [command] and words in line for line in out.splitlines())
+
+
+def test_version_prints_csigmoids_version(tmp_path):
+    done = run_main(tmp_path, "--version")
+    assert done.returncode == 0
+    assert done.stdout == f"csigmoid {csigmoid.__version__}\n"
+
+
+@pytest.mark.parametrize(
+    "command, prog", [("bench", "python -m csigmoid bench"), ("plot", "python -m csigmoid plot")]
+)
+def test_each_command_has_its_own_help(command, prog, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main_job.main([command, "--help"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.startswith(f"usage: {prog} ")
+
+
+def test_bench_contention_has_its_own_help(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main_job.main(["bench", "--contention", "--help"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: python -m csigmoid bench --contention ")
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["bogus"], "argument COMMAND: invalid choice: 'bogus' (choose from "),
+        (["plt", "x.png"], "argument COMMAND: invalid choice: 'plt' (choose from "),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
+def test_a_bad_command_is_named(argv, message, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main_job.main(argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: python -m csigmoid")
+    (error,) = [line for line in err.splitlines() if "error:" in line]
+    assert message in error
+    if "invalid choice" in error:
+        assert "bench" in error and "plot" in error

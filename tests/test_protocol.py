@@ -252,6 +252,34 @@ def test_the_wrapper_raises_what_its_ufunc_raises():
         sigmoid_and_derivative(np.zeros(3, complex))
 
 
+def test_the_wrapper_refuses_a_call_without_x_by_its_public_name():
+    message = "sigmoid_and_derivative() missing its argument x (positional-only: sigmoid_and_derivative(x))"
+    for kwargs in ({}, {"out": (np.zeros(3), np.zeros(3))}):
+        with pytest.raises(TypeError) as raised:
+            sigmoid_and_derivative(**kwargs)
+        assert str(raised.value) == message
+
+
+def test_the_wrapper_says_x_is_positional_only_when_given_by_keyword():
+    with pytest.raises(TypeError) as raised:
+        sigmoid_and_derivative(x=np.zeros(3))
+    assert str(raised.value) == (
+        "sigmoid_and_derivative() takes x positional-only: call sigmoid_and_derivative(x), "
+        "not sigmoid_and_derivative(x=...)"
+    )
+    with pytest.raises(TypeError, match="sigmoid_and_derivative.*'x'"):
+        sigmoid_and_derivative(np.zeros(3), x=np.zeros(3))
+
+
+def test_the_wrapper_has_its_ufuncs_signature():
+    import inspect
+
+    signature = inspect.signature(sigmoid_and_derivative)
+    assert signature == inspect.signature(sigmoid_and_derivative.ufunc)
+    x = signature.parameters["x"]
+    assert x.kind is inspect.Parameter.POSITIONAL_ONLY and "out" in signature.parameters
+
+
 def test_the_wrapper_passes_overlapping_outs_to_the_ufunc(variant):
     """Outs that overlap each other or x partially are not the fast path's:
     the ufunc resolves them as NumPy resolves any overlap."""
