@@ -77,6 +77,44 @@ def test_a_spent_credit_makes_calls_serial_then_one_call_probes(policy):
     assert state()["serial_left"] > 0.9 * SERIAL and state()["credit"] == FRESH
 
 
+# What the driver reported for sigmoid of 2e6 float64 values whose first
+# half is subnormal (the subnormal path costs ~10x the other) on 2 threads
+# of an idle machine: each thread computed about 10.4 ms of CPU time and the
+# call took 10.5 ms, where one thread took 20.9 ms.  Extrapolating the
+# fastest chunk (1e6 normal values in ~3.5 ms) put one thread at 7 ms and
+# saw a 3.5 ms loss in every call.
+UNEVEN_ELAPSED, UNEVEN_WORK = 0.0105, 0.0104 + 0.0104
+
+
+def test_uneven_work_on_free_cpus_keeps_the_team(policy):
+    for _ in range(1000):
+        assert _api.team_threads_for(2_000_000, 2) == 2
+        _api.record_team_call(2, UNEVEN_ELAPSED, UNEVEN_WORK)
+    assert state() == NOTHING_LEARNT
+
+
+def test_time_waiting_for_a_cpu_is_lost_and_makes_calls_serial(policy):
+    """The same work, one thread kept off the CPU for 12 ms of each call
+    (a time slice of another process on its CPU): each call loses 1.7 ms
+    against one thread, so the 50 ms credit is gone at the 30th call."""
+    waited = 0.012
+    calls = 0
+    while _api.team_threads_for(2_000_000, 2) == 2:
+        _api.record_team_call(2, UNEVEN_ELAPSED + waited, UNEVEN_WORK)
+        calls += 1
+        assert calls <= 30
+    assert calls == 30  # 29 calls leave 0.7 ms of the credit, the 30th spends it
+    assert state()["serial_left"] > 0.9 * SERIAL
+
+
+def test_a_team_slower_than_its_work_loses_what_it_took_beyond_it(policy):
+    """The gain of a call is its work minus its time, whatever their sizes."""
+    _api.record_team_call(2, 0.0030, 0.0010)  # lost 2 ms
+    _api.record_team_call(2, 0.0200, 0.0050)  # lost 15 ms
+    _api.record_team_call(2, 0.0500, 0.0600)  # gained 10 ms
+    assert state() == {"serial_left": 0.0, "credit": pytest.approx(FRESH - 0.002 - 0.015 + 0.010)}
+
+
 def test_small_arrays_losing_do_not_make_large_ones_serial(policy):
     """A team on a small array loses about a microsecond (measured: float32
     sigmoid of 8192 elements, 2.1 us on one thread, 2.8 us on two); the
