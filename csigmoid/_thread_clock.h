@@ -28,7 +28,15 @@
 #include <stdint.h>
 
 #if defined(_WIN32)
+/* without rpc.h's `small` and friends, and the min/max macros */
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
 #include <windows.h>
+#include <realtimeapiset.h>
 
 #if defined(_M_X64) || defined(_M_IX86) || defined(__x86_64__) || defined(__i386__)
 #include <intrin.h>
