@@ -2,6 +2,7 @@
 rules) driven through its hooks, and the kernels' chunked parallel driver:
 any team width and chunk split gives the one-thread bits."""
 
+import json
 import os
 import subprocess
 import sys
@@ -186,6 +187,58 @@ def test_calls_never_hang_while_the_policy_flips(policy):
 
 
 # --- the driver -----------------------------------------------------------------------
+
+WORK_OF_UNEVEN_CALLS = """
+import json, os, time
+import numpy as np
+import csigmoid
+from csigmoid import _api
+
+n = 1_000_000
+x = np.random.default_rng(0).uniform(-20, 20, n)
+x[: n // 2] = 1e-310   # the slow half: each thread's chunks cost it differently
+out = np.empty_like(x)
+one_thread, team = [], []
+while len(team) < 5:
+    with csigmoid.threads(1):
+        begin = time.thread_time()
+        csigmoid.sigmoid(x, out=out)
+        one_thread.append(time.thread_time() - begin)
+    # Leave 25 ms of credit, so that the call's gain, work - elapsed, shows in
+    # it; a call that loses more (this machine busy) is not counted.
+    _api.forget_contention()
+    _api.record_team_call(2, 0.025, 0.0)
+    credit = _api.contention_state()["credit"]
+    begin = time.perf_counter()
+    csigmoid.sigmoid(x, out=out)
+    elapsed = time.perf_counter() - begin
+    after = _api.contention_state()
+    if after["serial_left"] == 0 and after["credit"] < 0.0499:
+        team.append(after["credit"] - credit + elapsed)
+print(json.dumps({"one_thread": sorted(one_thread)[2], "team": sorted(team)[2]}))
+"""
+
+
+def test_the_driver_counts_uneven_work_at_its_cost(tmp_path):
+    """The work a team call reports (read back through the credit) for an
+    array with a subnormal half is the CPU time one thread spends on it, as
+    measured by that thread's own clock, on a busy machine too (both are CPU
+    times; measured 0.78-1.04 of it at load 6).  The fastest chunk's rate
+    times n gave 0.11-0.37 of it."""
+    if not _cpu.openmp_version():
+        pytest.skip("built without OpenMP: nothing is split")
+    run = subprocess.run(
+        [sys.executable, "-c", WORK_OF_UNEVEN_CALLS],
+        env=dict(os.environ, OMP_NUM_THREADS="2"),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout)
+    assert 0.6 * seen["one_thread"] < seen["team"] < 1.7 * seen["one_thread"], seen
+
 
 SPLITS = """
 import sys
