@@ -41,14 +41,16 @@
  * work - elapsed is what the team gained (negative: lost) against one
  * thread.  Time a thread waited for a CPU, holding a chunk or before its
  * first, counts in elapsed only; a chunk slow for its own sake (subnormal
- * inputs cost ~10x the others) counts in both.  (Extrapolating from the
- * fastest chunk, as this rule once did, called an array with a slow half a
- * loss: 93% of such calls went serial on an idle machine where the team
- * was 2x faster.)  Where threads share the memory bandwidth a team
- * member's CPU time per element exceeds a lone thread's, so `work`
- * overstates one thread's time there; the rule's verdicts stand all the
- * same, as waiting for a CPU is measured directly (BENCHMARKS.md,
- * "Contention", for the figures).
+ * inputs cost ~16x the others) counts in both.  (Extrapolating from the
+ * fastest chunk, as this rule once did, called an array with a subnormal
+ * half a loss: its estimate was 0.1-0.4 of one thread's time, and 93% of
+ * such calls went serial on an idle machine where the team was 2x faster.)
+ * Where the threads share a bandwidth, a team member's CPU time per element
+ * may exceed a lone thread's, and `work` then overstates one thread's time:
+ * measured 0.92-1.05 times one thread's own CPU time for float32 and
+ * float64 arrays of 1e5 to 1e7 elements on the development machine (its
+ * 300 MiB L3 holds them).  Such an excess could hide a small loss; time
+ * spent waiting for a CPU, the loss this rule is for, is counted in full.
  *
  * Gains and losses add up in a credit of at most CSIGMOID_CREDIT_NS: a
  * stall now and then (another process's time slice, a hypervisor's) is paid

@@ -79,7 +79,7 @@ def test_a_spent_credit_makes_calls_serial_then_one_call_probes(policy):
 
 
 # What the driver reported for sigmoid of 2e6 float64 values whose first
-# half is subnormal (the subnormal path costs ~10x the other) on 2 threads
+# half is subnormal (the subnormal path costs ~16x the other) on 2 threads
 # of an idle machine: each thread computed about 10.4 ms of CPU time and the
 # call took 10.5 ms, where one thread took 20.9 ms.  Extrapolating the
 # fastest chunk (1e6 normal values in ~3.5 ms) put one thread at 7 ms and
