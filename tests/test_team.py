@@ -78,12 +78,13 @@ def test_a_spent_credit_makes_calls_serial_then_one_call_probes(policy):
     assert state()["serial_left"] > 0.9 * SERIAL and state()["credit"] == FRESH
 
 
-# What the driver reported for sigmoid of 2e6 float64 values whose first
-# half is subnormal (the subnormal path costs ~16x the other) on 2 threads
-# of an idle machine: each thread computed about 10.4 ms of CPU time and the
-# call took 10.5 ms, where one thread took 20.9 ms.  Extrapolating the
-# fastest chunk (1e6 normal values in ~3.5 ms) put one thread at 7 ms and
-# saw a 3.5 ms loss in every call.
+# Sigmoid of 2e6 float64 values whose first half is subnormal (the
+# subnormal path costs ~16x the other) on 2 threads of an idle machine: the
+# call took 10.5 ms where one thread took 20.9 ms.  The driver reports as
+# work the CPU time both threads spent, one thread's time give or take a
+# few percent (test_the_driver_counts_uneven_work_at_its_cost, below);
+# extrapolating the fastest chunk, one of normal values, gave 0.1-0.4 of
+# it, a loss in every call.
 UNEVEN_ELAPSED, UNEVEN_WORK = 0.0105, 0.0104 + 0.0104
 
 
