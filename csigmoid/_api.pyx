@@ -67,7 +67,7 @@ cdef extern from "_promotion.h":
 cdef extern from "_team.h" nogil:
     int watch_forks "csigmoid_team_watch_forks"()
     int team_threads "csigmoid_team_threads"(int64_t n, int cap)
-    void team_record "csigmoid_team_record"(int threads, double elapsed, double alone)
+    void team_record "csigmoid_team_record"(int threads, double elapsed, double work)
     void team_forget "csigmoid_team_forget"()
     double team_serial_left "csigmoid_team_serial_left"()
     double team_credit "csigmoid_team_credit"()
@@ -406,11 +406,11 @@ def team_threads_for(n, cap):
     return team_threads(n, cap)
 
 
-def record_team_call(int threads, double elapsed, double alone):
+def record_team_call(int threads, double elapsed, double work):
     """Tell the policy what a call whose team had `threads` threads took
-    (`elapsed`) and what one thread that nothing interrupts would have taken
-    (`alone`), in seconds."""
-    team_record(threads, elapsed, alone)
+    (`elapsed`) and the CPU time its threads spent computing (`work`, what
+    one thread would have taken), in seconds."""
+    team_record(threads, elapsed, work)
 
 
 # ----------------------------------------------------------------------------- inner loops
@@ -556,7 +556,7 @@ cdef inline void run_kernel_in_team(const LoopData* d, void* in0, void* in1, voi
     gives it, and what it observed back to the policy."""
     cdef TeamTiming timing
     run_kernel(d, in0, in1, out0, out1, n, loop_threads(d, n), &timing)
-    team_record(timing.threads, timing.elapsed, timing.alone)
+    team_record(timing.threads, timing.elapsed, timing.work)
 
 
 cdef void run_block_span(const LoopData* d, char** args, const npy_intp* steps,
@@ -637,7 +637,7 @@ cdef void run_blocks(const LoopData* d, char** args, const npy_intp* steps,
     cdef BlockWork work = BlockWork(d, args, steps)
     cdef TeamTiming timing
     run_parallel(block_span, &work, n, loop_threads(d, n), BLOCK, &timing)
-    team_record(timing.threads, timing.elapsed, timing.alone)
+    team_record(timing.threads, timing.elapsed, timing.work)
 
 
 cdef inline void byte_range(const char* first, npy_intp step, npy_intp n, npy_intp width,

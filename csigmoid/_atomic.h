@@ -1,9 +1,9 @@
 /* Relaxed atomic operations on int64_t, for state that many threads read
- * and update without a lock: the chunk counter of a parallel call and the
- * thread policy's hints (csigmoid/_team.h).  Relaxed ordering is enough:
- * none of these values publishes other data (the kernels' results are
- * published by OpenMP's join barrier), and each reader acts on whatever
- * value it sees.  GCC and Clang builtins, or MSVC's Interlocked
+ * and update without a lock: the chunk counter and the CPU-time sum of a
+ * parallel call, and the thread policy's hints (csigmoid/_team.h).  Relaxed
+ * ordering is enough: none of these values publishes other data (the
+ * kernels' results, and the sum, are published by OpenMP's join barrier),
+ * and each reader acts on whatever value it sees.  GCC and Clang builtins, or MSVC's Interlocked
  * intrinsics (aligned 64-bit loads and stores are single-copy atomic on the
  * 64-bit targets MSVC builds for).
  */
@@ -62,13 +62,5 @@ static inline int csigmoid_atomic_replace(int64_t* p, int64_t expected, int64_t 
 #else
 #error "csigmoid needs GCC/Clang atomic builtins or MSVC's Interlocked intrinsics"
 #endif
-
-/* Lower *p to `value` if `value` is smaller. */
-static inline void csigmoid_atomic_lower(int64_t* p, int64_t value)
-{
-    int64_t seen = csigmoid_atomic_load(p);
-    while (value < seen && !csigmoid_atomic_replace(p, seen, value))
-        seen = csigmoid_atomic_load(p);
-}
 
 #endif

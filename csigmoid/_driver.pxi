@@ -10,31 +10,38 @@
 # thread the scheduler keeps off the CPU then holds up at most the chunk it
 # took, and a late one finds less or nothing left.  More chunks would serve
 # a late thread better, but each costs ~0.2-0.4 us (the shared counter's
-# cache line, a clock read, the FP-flag save and restore): measured at 1e5
-# float64 elements on 2 threads, 4 chunks per thread took 40.7 us, 2 took
-# 39.0 us (one thread: 71-72 us); the contention rule of _team.h, not finer
-# chunks, deals with threads kept waiting.  Chunks of at least MIN_CHUNK
-# elements (4 us of float32 sigmoid on one thread) keep that cost near 5% at
-# most; below CHUNKS_PER_THREAD * MIN_CHUNK elements per thread each thread
-# gets one equal share.
+# cache line, the FP-flag save and restore): measured at 1e5 float64
+# elements on 2 threads, 4 chunks per thread took 40.7 us, 2 took 39.0 us
+# (one thread: 71-72 us); the contention rule of _team.h, not finer chunks,
+# deals with threads kept waiting.  Chunks of at least MIN_CHUNK elements
+# (4 us of float32 sigmoid on one thread) keep that cost near 5% at most;
+# below CHUNKS_PER_THREAD * MIN_CHUNK elements per thread each thread gets
+# one equal share.
+#
+# What the call tells the policy is what the team cost against one thread:
+# the time the call took, and the CPU time its threads spent computing (the
+# work one thread would have done; _thread_clock.h).  A thread kept off the
+# CPU while it holds a chunk, or woken late, adds to the first and not to
+# the second; a chunk that is slow because its elements are (subnormal
+# inputs, a part of the array out of cache) adds to both.  Each thread
+# reads its CPU clock twice per call, around all of its chunks (0.3 us per
+# read on Linux, a system call), and not at all if it finds no chunk left.
 #
 # Every element is computed by the same code whatever the split (`span` is
 # called on whole multiples of `granule` elements), so results do not depend
 # on the thread count.
 from cython.parallel cimport prange
-from libc.math cimport INFINITY
-from libc.stdint cimport int64_t, uint64_t
+from libc.stdint cimport int64_t
 
 from csigmoid._kernel_table cimport TeamTiming
 from csigmoid._openmp cimport omp_get_num_threads, omp_get_thread_num, omp_get_wtime
 
 cdef extern from "_atomic.h" nogil:
     int64_t atomic_fetch_add "csigmoid_atomic_fetch_add"(int64_t* p, int64_t value)
-    void atomic_lower "csigmoid_atomic_lower"(int64_t* p, int64_t value)
 
-cdef extern from "_fp.h" nogil:
-    uint64_t double_bits "csigmoid_f64_bits"(double f)
-    double double_from_bits "csigmoid_f64_from_bits"(uint64_t u)
+cdef extern from "_thread_clock.h" nogil:
+    int64_t thread_cpu_ticks "csigmoid_thread_cpu_ticks"()
+    int64_t wall_ticks "csigmoid_wall_ticks"()
 
 # Computes elements [start, stop) of the work `work` describes.
 ctypedef void (*span_function)(const void* work, int64_t start, int64_t stop) noexcept nogil
@@ -57,29 +64,22 @@ cdef inline int64_t chunk_length(int64_t n, int threads, int64_t granule) noexce
 
 
 cdef void run_chunks(span_function span, const void* work, int64_t n, int64_t chunk,
-                     int64_t* next_start, int64_t* fastest, int* team) noexcept nogil:
+                     int64_t* next_start, int64_t* cpu_ticks, int* team) noexcept nogil:
     """One thread's part of a parallel call: take chunks until none is left,
-    timing each (from the end of the one before), and lower *fastest to the
-    best seconds per element seen; the first thread also notes the team size.
-
-    *fastest holds the bits of a positive double (or +infinity): for those,
-    the order of the bits as int64 is the order of the values."""
-    cdef int64_t start, stop
-    cdef double before = omp_get_wtime(), after, best = INFINITY
+    and add the CPU time spent on them to *cpu_ticks; the first thread also
+    notes the team size."""
+    cdef int64_t start, stop, cpu_begin
     if omp_get_thread_num() == 0:
         team[0] = omp_get_num_threads()
-    while True:
-        start = atomic_fetch_add(next_start, chunk)
-        if start >= n:
-            break
+    start = atomic_fetch_add(next_start, chunk)
+    if start >= n:
+        return
+    cpu_begin = thread_cpu_ticks()
+    while start < n:
         stop = start + chunk if chunk < n - start else n
         span(work, start, stop)
-        after = omp_get_wtime()
-        if (after - before) / (stop - start) < best:
-            best = (after - before) / (stop - start)
-        before = after
-    if best < INFINITY:
-        atomic_lower(fastest, <int64_t>double_bits(best))
+        start = atomic_fetch_add(next_start, chunk)
+    atomic_fetch_add(cpu_ticks, thread_cpu_ticks() - cpu_begin)
 
 
 cdef void run_parallel(span_function span, const void* work, int64_t n, int num_threads,
@@ -87,18 +87,16 @@ cdef void run_parallel(span_function span, const void* work, int64_t n, int num_
     """span(work, ...) over all n elements on num_threads threads, and what
     the call observed in `timing` (see _kernel_table.pxd).
 
-    `timing.alone` is n times the fastest rate any thread had over a chunk:
-    what one thread that nothing interrupts would take.  Not the calling
-    thread's own average: any thread, the calling one included, may be the
-    one the scheduler kept waiting (three threads wanting two cores), and
-    the time it lost must count against the team.
+    The thread clocks count in ticks (nanoseconds, or on Windows the
+    time-stamp counter's cycles): the wall clock in the same ticks over the
+    call, against omp_get_wtime's seconds, converts them (both read in the
+    same order at each end, so that neither span holds the other's reads).
     """
     cdef int part, team = 1
     cdef int* team_p = &team
-    cdef int64_t chunk, next_start = 0
+    cdef int64_t chunk, next_start = 0, cpu_ticks = 0, begin_ticks, call_ticks
     cdef int64_t* next_start_p = &next_start
-    cdef int64_t fastest = <int64_t>double_bits(INFINITY)
-    cdef int64_t* fastest_p = &fastest
+    cdef int64_t* cpu_ticks_p = &cpu_ticks
     cdef double begin
     timing.threads = 1
     if num_threads <= 1:
@@ -106,8 +104,11 @@ cdef void run_parallel(span_function span, const void* work, int64_t n, int num_
         return
     chunk = chunk_length(n, num_threads, granule)
     begin = omp_get_wtime()
+    begin_ticks = wall_ticks()
     for part in prange(num_threads, nogil=True, schedule='static', num_threads=num_threads):
-        run_chunks(span, work, n, chunk, next_start_p, fastest_p, team_p)
+        run_chunks(span, work, n, chunk, next_start_p, cpu_ticks_p, team_p)
     timing.elapsed = omp_get_wtime() - begin
-    timing.alone = double_from_bits(<uint64_t>fastest) * n
+    call_ticks = wall_ticks() - begin_ticks
+    # (a wall clock that did not advance, not seen on any platform, teaches nothing)
+    timing.work = cpu_ticks * (timing.elapsed / call_ticks) if call_ticks > 0 else timing.elapsed
     timing.threads = team

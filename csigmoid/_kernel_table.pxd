@@ -11,7 +11,7 @@
 #
 #     threads = csigmoid_team_threads(n, cap)
 #     table.run_f64(op, in0, in1, out0, out1, n, threads, &timing)
-#     csigmoid_team_record(timing.threads, timing.elapsed, timing.alone)
+#     csigmoid_team_record(timing.threads, timing.elapsed, timing.work)
 from libc.stdint cimport int64_t
 
 cdef enum Operation:
@@ -34,13 +34,13 @@ cdef enum Operation:
 # computed (1 for a serial call; fewer than asked when OpenMP gives the
 # region fewer, as inside another parallel region); for threads > 1, in
 # seconds, `elapsed` from the start of the parallel region to its end and
-# `alone` what one thread that nothing interrupts would take, n times the
-# fastest rate any thread had over a chunk.  elapsed > alone: the team lost
-# against one thread.
+# `work` the CPU time its threads spent computing, what one thread would
+# have taken (_driver.pxi).  elapsed > work: the team lost against one
+# thread (threads kept waiting for a CPU, or woken late).
 ctypedef struct TeamTiming:
     int threads
     double elapsed
-    double alone
+    double work
 
 # Pointers not used by `op` must still be valid (pass in0/out0 again).
 ctypedef void (*run_f32_t)(Operation op, const float* in0, const float* in1,

@@ -4,7 +4,7 @@
  *
  *     int threads = csigmoid_team_threads(n, cap);
  *     kernels->run_f64(op, in0, in1, out0, out1, n, threads, &timing);
- *     csigmoid_team_record(timing.threads, timing.elapsed, timing.alone);
+ *     csigmoid_team_record(timing.threads, timing.elapsed, timing.work);
  *
  * `cap` is the caller's thread count (csigmoid.threads, OMP_NUM_THREADS,
  * threadpoolctl, the CPUs the process may use); the policy can only lower it:
@@ -36,10 +36,21 @@
  * spin while they wait, taking CPU time from whoever else wants it.  The
  * kernels' driver hands work out in chunks that any running thread takes, so
  * a late thread gets less work, and reports two times: the call's
- * (`elapsed`) and the fastest rate any thread had over a chunk times the
- * whole array (`alone`: one thread that nothing interrupts; any thread,
- * the calling one included, may be the one kept waiting).  alone - elapsed
- * is what the team gained (negative: lost) against one thread.
+ * (`elapsed`) and the CPU time its threads spent computing (`work`): what
+ * one thread would have taken, at the cost each chunk really had.
+ * work - elapsed is what the team gained (negative: lost) against one
+ * thread.  Time a thread waited for a CPU, holding a chunk or before its
+ * first, counts in elapsed only; a chunk slow for its own sake (subnormal
+ * inputs cost ~16x the others) counts in both.  (Extrapolating from the
+ * fastest chunk, as this rule once did, called an array with a subnormal
+ * half a loss: its estimate was 0.1-0.4 of one thread's time, and 93% of
+ * such calls went serial on an idle machine where the team was 2x faster.)
+ * Where the threads share a bandwidth, a team member's CPU time per element
+ * may exceed a lone thread's, and `work` then overstates one thread's time:
+ * measured 0.92-1.05 times one thread's own CPU time for float32 and
+ * float64 arrays of 1e5 to 1e7 elements on the development machine (its
+ * 300 MiB L3 holds them).  Such an excess could hide a small loss; time
+ * spent waiting for a CPU, the loss this rule is for, is counted in full.
  *
  * Gains and losses add up in a credit of at most CSIGMOID_CREDIT_NS: a
  * stall now and then (another process's time slice, a hypervisor's) is paid
@@ -54,9 +65,10 @@
  * after it: a process, and every probe, starts with the whole credit, so
  * that the warm calls decide.  Under lasting contention that costs one
  * credit and a stall per serial period, ~3%; alone on the machine no call
- * loses on balance, and the cost is one relaxed load per call and a clock
- * read per chunk of a parallel call.  Nothing process-wide (OMP_WAIT_POLICY, GOMP_SPINCOUNT,
- * omp_set_dynamic) is changed.
+ * loses on balance, and the cost is one relaxed load per call and two
+ * reads of its CPU clock per thread of a parallel call.  Nothing
+ * process-wide (OMP_WAIT_POLICY, GOMP_SPINCOUNT, omp_set_dynamic) is
+ * changed.
  *
  * State.  Process-wide (contention is the machine's, not one caller's) and
  * owned by the one module that includes this header, the one that calls the
@@ -185,14 +197,14 @@ static inline int csigmoid_team_threads(int64_t n, int cap)
 }
 
 /* What a call whose team had `threads` threads observed (the driver's
- * timing, seconds): its gain, alone - elapsed, goes into the credit; a
+ * timing, seconds): its gain, work - elapsed, goes into the credit; a
  * credit below 0 starts a serial period (after which a probe starts with
  * the whole credit again), any other outcome ends one.  Calls on one thread teach
  * nothing (that is also what a region OpenMP ran on one thread reports). */
-static inline void csigmoid_team_record(int threads, double elapsed, double alone)
+static inline void csigmoid_team_record(int threads, double elapsed, double work)
 {
     int64_t gain, credit;
-    double gain_s = alone - elapsed;
+    double gain_s = work - elapsed;
     if (threads <= 1)
         return;
     gain = gain_s >= CSIGMOID_CREDIT_NS * 1e-9 ? CSIGMOID_CREDIT_NS
@@ -232,9 +244,9 @@ static inline double csigmoid_team_credit(void)
 static int csigmoid_team_watch_forks(void) { return 0; }
 static inline int csigmoid_team_forked(void) { return 0; }
 static inline int csigmoid_team_threads(int64_t n, int cap) { (void)n; (void)cap; return 1; }
-static inline void csigmoid_team_record(int threads, double elapsed, double alone)
+static inline void csigmoid_team_record(int threads, double elapsed, double work)
 {
-    (void)threads; (void)elapsed; (void)alone;
+    (void)threads; (void)elapsed; (void)work;
 }
 static inline void csigmoid_team_forget(void) {}
 static inline double csigmoid_team_serial_left(void) { return 0.0; }

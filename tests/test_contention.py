@@ -1,6 +1,6 @@
 """csigmoid when other threads want the cores: right after a NumPy matrix
-product (BLAS workers still spinning), two csigmoid processes at once, and
-inside a real CPU-quota cgroup.  Each scenario runs in fresh processes (no
+product (BLAS workers still spinning), two csigmoid processes at once,
+inside a real CPU-quota cgroup, and a team of two on one CPU.  Each scenario runs in fresh processes (no
 backoff or thread pool left by other tests) under a timeout; the bounds are
 generous (10x the one-thread time measured in the same process) so that a
 loaded machine does not fail them, while a hang or the 100x-1000x stalls of
@@ -181,3 +181,37 @@ def test_a_real_cpu_quota_sets_the_default_thread_count(tmp_path):
     forced_threads = 2 if _cpu.openmp_version() else 1
     assert (forced["max_threads"], forced["threads_from"]) == (forced_threads, "OMP_NUM_THREADS")
     assert_no_stalls(forced["default"], forced["one_thread"], "2 threads in a 1-CPU quota")
+
+
+# Two threads forced onto one CPU: every call has a thread waiting for the
+# other's time slice.  The input has a slow (subnormal) half, so that the
+# waiting, not uneven work, is what the rule must see.
+ONE_CPU = """
+import json, os, time
+os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+import numpy as np
+import csigmoid
+from csigmoid import _api
+
+n = 1_000_000
+x = np.random.default_rng(0).uniform(-20, 20, n)
+x[: n // 2] = 1e-310
+out = np.empty_like(x)
+calls = serial = 0
+start = time.monotonic()
+while time.monotonic() < start + 1.5:
+    serial += _api.contention_state()["serial_left"] > 0
+    csigmoid.sigmoid(x, out=out)
+    calls += 1
+print(json.dumps({"calls": calls, "serial": serial, "max_threads": _api.max_threads()}))
+"""
+
+
+def test_a_team_waiting_for_one_cpu_goes_serial(tmp_path):
+    """The driver's timings on real clocks: time a thread spends waiting for
+    the CPU is counted as lost, so nearly all calls run on one thread."""
+    if sys.platform != "linux" or not _cpu.openmp_version():
+        pytest.skip("needs Linux's sched_setaffinity and OpenMP")
+    seen = run_python(ONE_CPU, tmp_path, env=dict(os.environ, OMP_NUM_THREADS="2"))
+    assert seen["max_threads"] == 2
+    assert seen["serial"] >= 0.8 * seen["calls"], seen

@@ -2,6 +2,7 @@
 rules) driven through its hooks, and the kernels' chunked parallel driver:
 any team width and chunk split gives the one-thread bits."""
 
+import json
 import os
 import subprocess
 import sys
@@ -77,6 +78,45 @@ def test_a_spent_credit_makes_calls_serial_then_one_call_probes(policy):
     assert state()["serial_left"] > 0.9 * SERIAL and state()["credit"] == FRESH
 
 
+# Sigmoid of 2e6 float64 values whose first half is subnormal (the
+# subnormal path costs ~16x the other) on 2 threads of an idle machine: the
+# call took 10.5 ms where one thread took 20.9 ms.  The driver reports as
+# work the CPU time both threads spent, one thread's time give or take a
+# few percent (test_the_driver_counts_uneven_work_at_its_cost, below);
+# extrapolating the fastest chunk, one of normal values, gave 0.1-0.4 of
+# it, a loss in every call.
+UNEVEN_ELAPSED, UNEVEN_WORK = 0.0105, 0.0104 + 0.0104
+
+
+def test_uneven_work_on_free_cpus_keeps_the_team(policy):
+    for _ in range(1000):
+        assert _api.team_threads_for(2_000_000, 2) == 2
+        _api.record_team_call(2, UNEVEN_ELAPSED, UNEVEN_WORK)
+    assert state() == NOTHING_LEARNT
+
+
+def test_time_waiting_for_a_cpu_is_lost_and_makes_calls_serial(policy):
+    """The same work, one thread kept off the CPU for 12 ms of each call
+    (a time slice of another process on its CPU): each call loses 1.7 ms
+    against one thread, so the 50 ms credit is gone at the 30th call."""
+    waited = 0.012
+    calls = 0
+    while _api.team_threads_for(2_000_000, 2) == 2:
+        _api.record_team_call(2, UNEVEN_ELAPSED + waited, UNEVEN_WORK)
+        calls += 1
+        assert calls <= 30
+    assert calls == 30  # 29 calls leave 0.7 ms of the credit, the 30th spends it
+    assert state()["serial_left"] > 0.9 * SERIAL
+
+
+def test_a_team_slower_than_its_work_loses_what_it_took_beyond_it(policy):
+    """The gain of a call is its work minus its time, whatever their sizes."""
+    _api.record_team_call(2, 0.0030, 0.0010)  # lost 2 ms
+    _api.record_team_call(2, 0.0200, 0.0050)  # lost 15 ms
+    _api.record_team_call(2, 0.0500, 0.0600)  # gained 10 ms
+    assert state() == {"serial_left": 0.0, "credit": pytest.approx(FRESH - 0.002 - 0.015 + 0.010)}
+
+
 def test_small_arrays_losing_do_not_make_large_ones_serial(policy):
     """A team on a small array loses about a microsecond (measured: float32
     sigmoid of 8192 elements, 2.1 us on one thread, 2.8 us on two); the
@@ -148,6 +188,58 @@ def test_calls_never_hang_while_the_policy_flips(policy):
 
 
 # --- the driver -----------------------------------------------------------------------
+
+WORK_OF_UNEVEN_CALLS = """
+import json, os, time
+import numpy as np
+import csigmoid
+from csigmoid import _api
+
+n = 1_000_000
+x = np.random.default_rng(0).uniform(-20, 20, n)
+x[: n // 2] = 1e-310   # the slow half: each thread's chunks cost it differently
+out = np.empty_like(x)
+one_thread, team = [], []
+while len(team) < 5:
+    with csigmoid.threads(1):
+        begin = time.thread_time()
+        csigmoid.sigmoid(x, out=out)
+        one_thread.append(time.thread_time() - begin)
+    # Leave 25 ms of credit, so that the call's gain, work - elapsed, shows in
+    # it; a call that loses more (this machine busy) is not counted.
+    _api.forget_contention()
+    _api.record_team_call(2, 0.025, 0.0)
+    credit = _api.contention_state()["credit"]
+    begin = time.perf_counter()
+    csigmoid.sigmoid(x, out=out)
+    elapsed = time.perf_counter() - begin
+    after = _api.contention_state()
+    if after["serial_left"] == 0 and after["credit"] < 0.0499:
+        team.append(after["credit"] - credit + elapsed)
+print(json.dumps({"one_thread": sorted(one_thread)[2], "team": sorted(team)[2]}))
+"""
+
+
+def test_the_driver_counts_uneven_work_at_its_cost(tmp_path):
+    """The work a team call reports (read back through the credit) for an
+    array with a subnormal half is the CPU time one thread spends on it, as
+    measured by that thread's own clock, on a busy machine too (both are CPU
+    times; measured 0.78-1.04 of it at load 6).  The fastest chunk's rate
+    times n gave 0.11-0.37 of it."""
+    if not _cpu.openmp_version():
+        pytest.skip("built without OpenMP: nothing is split")
+    run = subprocess.run(
+        [sys.executable, "-c", WORK_OF_UNEVEN_CALLS],
+        env=dict(os.environ, OMP_NUM_THREADS="2"),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout)
+    assert 0.6 * seen["one_thread"] < seen["team"] < 1.7 * seen["one_thread"], seen
+
 
 SPLITS = """
 import sys
