@@ -187,8 +187,13 @@ def test_a_real_cpu_quota_sets_the_default_thread_count(tmp_path):
 # other's time slice.  The input has a slow (subnormal) half, so that the
 # waiting, not uneven work, is what the rule must see.
 ONE_CPU = """
-import json, os, time
-os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+import json, os, subprocess, sys, time
+cpu = min(os.sched_getaffinity(0))
+os.sched_setaffinity(0, {cpu})
+# another process busy on the same CPU, as on a machine whose cores are all taken:
+# while it runs, the team's threads wait, and two of them lose against one
+busy = subprocess.Popen([sys.executable, "-c", "import time; t = time.monotonic() + 30\\n"
+                         "while time.monotonic() < t: pass"])
 import numpy as np
 import csigmoid
 from csigmoid import _api
@@ -199,17 +204,24 @@ x[: n // 2] = 1e-310
 out = np.empty_like(x)
 calls = serial = 0
 start = time.monotonic()
-while time.monotonic() < start + 1.5:
-    serial += _api.contention_state()["serial_left"] > 0
-    csigmoid.sigmoid(x, out=out)
-    calls += 1
-print(json.dumps({"calls": calls, "serial": serial, "max_threads": _api.max_threads()}))
+# OMP_NUM_THREADS alone is capped at the one CPU of the mask; csigmoid.threads may ask for more
+with csigmoid.threads(2):
+    while time.monotonic() < start + 1.5:
+        serial += _api.contention_state()["serial_left"] > 0
+        csigmoid.sigmoid(x, out=out)
+        calls += 1
+    max_threads = _api.max_threads()
+busy.kill()
+print(json.dumps({"calls": calls, "serial": serial, "max_threads": max_threads}))
 """
 
 
 def test_a_team_waiting_for_one_cpu_goes_serial(tmp_path):
-    """The driver's timings on real clocks: time a thread spends waiting for
-    the CPU is counted as lost, so nearly all calls run on one thread."""
+    """The driver's timings on real clocks: two threads on one CPU that
+    another process keeps busy spend time waiting for it, which is counted
+    as lost, so nearly all calls run on one thread.  (Without the other
+    process the two threads' CPU time adds up to the wall time: no loss,
+    and none to see.)"""
     if sys.platform != "linux" or not _cpu.openmp_version():
         pytest.skip("needs Linux's sched_setaffinity and OpenMP")
     seen = run_python(ONE_CPU, tmp_path, env=dict(os.environ, OMP_NUM_THREADS="2"))
