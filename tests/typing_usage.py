@@ -10,7 +10,6 @@ import io
 import sys
 from typing import Any
 
-import dask.array as da
 import numpy as np
 from numpy.typing import NDArray
 
@@ -213,13 +212,26 @@ assert all(
     )
 )
 
-# Dask (as xarray and pandas) takes the call over (__array_ufunc__) and returns its own type: Any.
-lazy: da.Array = da.from_array(a32, chunks=2)
-assert isinstance(assert_type(csigmoid.sigmoid(lazy), Any), da.Array)
-assert isinstance(assert_type(csigmoid.sigmoid_backward(lazy, a32), Any), da.Array)
-assert isinstance(assert_type(csigmoid.sigmoid_backward(0.5, lazy), Any), da.Array)
-y_lazy, dy_lazy = assert_type(csigmoid.sigmoid_and_derivative(lazy), tuple[Any, Any])
-assert isinstance(y_lazy, da.Array) and isinstance(dy_lazy, da.Array)
+
+class TakesUfuncsOver:
+    """A container that takes ufunc calls over through __array_ufunc__ and
+    returns something of its own, as Dask's and xarray's arrays and pandas
+    objects do (Dask's and xarray's methods are unannotated, which matches
+    the stubs' protocol the same way)."""
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        result = f"{ufunc.__name__} taken over"
+        return result if ufunc.nout == 1 else (result,) * ufunc.nout
+
+
+# Such containers give Any, in either place of sigmoid_backward.
+container = TakesUfuncsOver()
+assert assert_type(csigmoid.sigmoid(container), Any) == "sigmoid taken over"
+assert assert_type(csigmoid.logit(container, where=True), Any) == "logit taken over"
+assert assert_type(csigmoid.sigmoid_backward(container, a32), Any) == "sigmoid_backward taken over"
+assert assert_type(csigmoid.sigmoid_backward(0.5, container), Any) == "sigmoid_backward taken over"
+pair_over = assert_type(csigmoid.sigmoid_and_derivative(container), tuple[Any, Any])
+assert pair_over == ("sigmoid_and_derivative taken over",) * 2
 
 # threads(n) is a context manager.
 with csigmoid.threads(1):
