@@ -113,11 +113,12 @@ _SomeFloat: TypeAlias = np.float16 | np.float32 | np.float64 | np.longdouble
 _PythonNumbers: TypeAlias = Sequence[float] | Sequence[Sequence[float]] | Sequence[Sequence[Sequence[float]]]
 # Every input with a loop: Python numbers, NumPy real scalars, and array-likes of them.
 _RealArrayLike: TypeAlias = float | _ArrayLikeOf[_RealScalar] | _PythonNumbers
-# `dtype=`: a floating type (float is float64); its name as a string; a dtype object.
+# `dtype=` a NumPy floating type or its dtype object: the result has that type.
 _FloatDType: TypeAlias = type[_FloatT] | np.dtype[_FloatT]
-# A dtype by name, or Python's float: the result type is not followed (Any).  No
-# wider form: an annotation that makes the overloads of a floating type fail
-# must not find one here.
+# `dtype=` by name, or Python's float: the result type is not followed (Any).
+# Nothing wider (type[np.floating], np.dtype[Any]): where an annotation has made
+# mypy fix _FloatT and the overloads of _FloatDType fail, a wider form here
+# would answer Any and let the wrong annotation pass.
 _DTypeByName: TypeAlias = str | type[float]
 _DTypeLike: TypeAlias = _FloatDType[np.floating[Any]] | _DTypeByName
 # `signature=`: the loop's type codes ("d->d", ("d", None)).
@@ -278,11 +279,11 @@ class _BinaryUfunc(np.ufunc):  # type: ignore[misc]
     ) -> _FloatT: ...
     # np.float64 is a float subclass, but a NumPy scalar: it takes part in the
     # promotion (a Python float does not, NEP 50).  These two overloads keep it
-    # from the Python-float ones below when an annotation has made mypy fix
-    # _FloatT to another type and the overload above fail (with an integer, it
-    # gives float64, as the integer overload below says).  From here on a
-    # result that depends on both types is one of the four floating types, a
-    # union no single one of them can be assigned from.
+    # beside another floating type from the Python-float ones below when an
+    # annotation has made mypy fix _FloatT and the overload above fail (beside
+    # an integer it gives float64, as the integer overload below says).  From
+    # here on a result that depends on both types is typed as the union of the
+    # four floating types, which an annotation of any one of them refuses.
     @overload
     def __call__(
         self,
