@@ -849,6 +849,7 @@ sigmoid_and_derivative = make_ufunc(OP_SIGMOID_AND_DERIVATIVE, "sigmoid_and_deri
 # one here, where its name is the ufunc (in csigmoid it is the wrapper).
 for public in (sigmoid, sigmoid_derivative, sigmoid_backward, logit, log_sigmoid):
     public.__module__ = "csigmoid"
+del public  # a module-level loop variable would stay behind as a name of the module
 sigmoid_and_derivative.__module__ = __name__
 
 # Inputs that are surely NumPy's (or plain Python's) business: no Dask inside.
