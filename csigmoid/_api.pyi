@@ -63,6 +63,7 @@ from typing import Any, Literal, NoReturn, Protocol, TypeAlias, TypedDict, TypeV
 
 import numpy as np
 from numpy.typing import NDArray
+from typing_extensions import Self, disjoint_base
 
 if sys.version_info >= (3, 11):
     from typing import Never, Unpack
@@ -590,10 +591,11 @@ dispatch_sigmoid_and_derivative: _FusedDispatch
 
 def use_kernels(kernel_table: object) -> None: ...
 
+@disjoint_base
 class ThreadLimit:
     @property
     def limit(self) -> int: ...
-    def __init__(self, limit: int) -> None: ...
+    def __new__(cls, limit: int) -> Self: ...
     def __enter__(self) -> None: ...
     def __exit__(
         self,

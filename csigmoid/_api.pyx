@@ -210,16 +210,17 @@ cdef object limit_var = contextvars.ContextVar("csigmoid.threads")
 
 
 @cython.final
-cdef class ThreadLimitBlock:
+@cython.auto_pickle(False)
+cdef class _ThreadLimitBlock:
     """One entry into a csigmoid.threads(n) block: its limit, the block it
     was entered in, and the token that restores the variable on exit."""
     cdef LimitLink link
-    cdef ThreadLimitBlock parent      # keeps link.parent alive
+    cdef _ThreadLimitBlock parent      # keeps link.parent alive
     cdef object token
 
 
 cdef inline const LimitLink* head_link(object block):
-    return NULL if block is None else &(<ThreadLimitBlock>block).link
+    return NULL if block is None else &(<_ThreadLimitBlock>block).link
 
 
 cdef int current_limit_with_gil() noexcept:
@@ -243,6 +244,7 @@ cdef int current_limit() noexcept nogil:
         return current_limit_with_gil()
 
 
+@cython.auto_pickle(False)
 cdef class ThreadLimit:
     """The context manager `csigmoid.threads(n)` returns (csigmoid._threads
     validates n and adds the decorator).  Entering and leaving are C code:
@@ -259,12 +261,12 @@ cdef class ThreadLimit:
         self.open_blocks = []
 
     def __enter__(self):
-        cdef ThreadLimitBlock block = ThreadLimitBlock.__new__(ThreadLimitBlock)
+        cdef _ThreadLimitBlock block = _ThreadLimitBlock.__new__(_ThreadLimitBlock)
         cdef object parent = get_value(limit_var, None)
         block.link.limit = self.limit
         block.link.active = 1
         if parent is not None:
-            block.parent = <ThreadLimitBlock>parent
+            block.parent = <_ThreadLimitBlock>parent
             block.link.parent = &block.parent.link
         block.token = PyContextVar_Set(limit_var, block)
         self.open_blocks.append(block)
@@ -272,7 +274,7 @@ cdef class ThreadLimit:
         limit_remember(&block.link)
 
     def __exit__(self, exc_type, exc_value, traceback):
-        cdef ThreadLimitBlock block = self.closing_block()
+        cdef _ThreadLimitBlock block = self.closing_block()
         self.open_blocks.remove(block)
         atomic_store(&block.link.active, 0)
         try:
@@ -285,16 +287,16 @@ cdef class ThreadLimit:
         current_limit_with_gil()
         return False
 
-    cdef ThreadLimitBlock closing_block(self):
+    cdef _ThreadLimitBlock closing_block(self):
         """The block a `with` statement leaves: this object's innermost open
         block on the current context's chain (`with` statements nest within
         a context); else, when left from another context, its latest."""
         cdef object block = get_value(limit_var, None)
         while block is not None:
-            if (<ThreadLimitBlock>block).link.active and any(
+            if (<_ThreadLimitBlock>block).link.active and any(
                     entered is block for entered in self.open_blocks):
-                return <ThreadLimitBlock>block
-            block = (<ThreadLimitBlock>block).parent
+                return <_ThreadLimitBlock>block
+            block = (<_ThreadLimitBlock>block).parent
         if not self.open_blocks:
             raise RuntimeError("csigmoid.threads: leaving a block that was not entered")
         return self.open_blocks[len(self.open_blocks) - 1]

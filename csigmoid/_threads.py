@@ -2,7 +2,6 @@
 for the calls made in the context (thread, asyncio task) that enters it."""
 
 import functools
-import inspect
 import operator
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -21,6 +20,8 @@ class ThreadLimit(_api.ThreadLimit):
     def __call__(self, func: _Function) -> _Function:
         """`func` with every call (and, for a coroutine function, every
         await of its coroutine) inside a block of its own."""
+        import inspect  # here: importing it costs what all of csigmoid's import does
+
         limit = self.limit
         if inspect.iscoroutinefunction(func):
 
