@@ -192,12 +192,21 @@ cdef enum ThreadSource:
     FROM_OPENMP_THREAD_LIMIT    # OMP_THREAD_LIMIT, below all of the above
     FROM_FORK                   # a child forked after a parallel region: one thread (_team.h)
 
+cdef inline int openmp_max_threads() noexcept nogil:
+    """omp_get_max_threads(), at least 1: LLVM's libomp reads
+    OMP_NUM_THREADS=abc as an arbitrary, even negative, count, and a team of
+    that size would abort it."""
+    cdef int count = omp_get_max_threads()
+    return count if count >= 1 else 1
+
+
 # OpenMP's maximum when csigmoid was imported: OMP_NUM_THREADS or, without
 # it, the runtime's own count (the CPUs of the affinity mask, not the
 # cgroup quota).  A different value later means a limit was set since.
-cdef int openmp_default = omp_get_max_threads()
-# Whether OMP_NUM_THREADS holds a count OpenMP accepts (libgomp and libomp
-# ignore 0, negative and non-numeric values, so csigmoid does too).
+cdef int openmp_default = openmp_max_threads()
+# Whether OMP_NUM_THREADS holds a count OpenMP accepts (libgomp ignores 0,
+# negative and non-numeric values; LLVM's libomp reads 0 as 1, aborts on a
+# negative one and reads others as an arbitrary count: csigmoid ignores them).
 cdef bint openmp_from_environment = _cpu_count.omp_num_threads() is not None
 # The CPUs this process may use and the CPUs of its affinity mask
 # (csigmoid._cpu_count), counted at import and again by show_config().
@@ -314,7 +323,7 @@ cdef inline int default_threads_from(ThreadSource* source) noexcept nogil:
     CPUs of the affinity mask (more threads than those can never run at
     once); else the CPUs the process may use, within OpenMP's maximum.
     OMP_THREAD_LIMIT bounds them all, as OpenMP bounds its teams."""
-    cdef int available = omp_get_max_threads()
+    cdef int available = openmp_max_threads()
     cdef int ceiling = omp_get_thread_limit()
     cdef int limit = current_limit()
     cdef ThreadSource from_where
