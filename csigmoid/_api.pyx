@@ -664,20 +664,20 @@ cdef inline void byte_range(const char* first, npy_intp step, npy_intp n, npy_in
 
 
 cdef inline npy_intp pair_block_length(char** args, const npy_intp* steps, int k, bint k_is_input,
-                                       int o, npy_intp width) noexcept nogil:
-    """For argument k sharing memory with output o (both `width` bytes an
-    element): 0 when they are the same elements (element i read, or written,
-    where output element i is written: in place, any order will do); else
-    the longest block that keeps element order when every block's inputs
-    are read before its outputs are written.  Output element i sits where
-    input element i + e is: e < 0 (the output trails the input) only reads
-    values before overwriting them, e > 0 (the output runs e elements ahead,
-    as in NumPy's accumulate) needs blocks of at most e; any other sharing
-    (a reduction's stride-0 output, other strides, an output overlapping
-    another) one element at a time."""
+                                       npy_intp k_width, int o, npy_intp width) noexcept nogil:
+    """For argument k (`k_width` bytes an element) sharing memory with
+    output o (`width` bytes): 0 when they are the same elements (element i
+    read, or written, where output element i is written: in place, any
+    order will do); else the longest block that keeps element order when
+    every block's inputs are read before its outputs are written.  Output
+    element i sits where input element i + e is: e < 0 (the output trails
+    the input) only reads values before overwriting them, e > 0 (the output
+    runs e elements ahead, as in NumPy's accumulate) needs blocks of at most
+    e; any other sharing (a reduction's stride-0 output, other strides or
+    widths, an output overlapping another) one element at a time."""
     cdef npy_intp step = steps[o]
     cdef npy_intp delta = args[o] - args[k]
-    if step == 0 or steps[k] != step:
+    if step == 0 or steps[k] != step or k_width != width:
         return 1
     if delta == 0:
         return 0
@@ -699,7 +699,7 @@ cdef npy_intp ordered_block_length(const LoopData* d, char** args, const npy_int
     NumPy relies on that for its reductions and accumulations and leaves
     outputs that trail their input in one buffer uncopied; chunks computed
     in parallel would read values already overwritten."""
-    cdef npy_intp length = 0, allowed
+    cdef npy_intp length = 0, allowed, k_width
     cdef int o, k
     cdef const char* o_low
     cdef const char* o_high
@@ -713,13 +713,11 @@ cdef npy_intp ordered_block_length(const LoopData* d, char** args, const npy_int
         for k in range(nargs):
             if k == o:
                 continue
-            byte_range(args[k], steps[k], n, d.itemsize if k < nin else out_width, &k_low, &k_high)
+            k_width = d.itemsize if k < nin else out_width
+            byte_range(args[k], steps[k], n, k_width, &k_low, &k_high)
             if k_high <= o_low or o_high <= k_low:
                 continue
-            if k < nin and d.itemsize != out_width:
-                allowed = 1
-            else:
-                allowed = pair_block_length(args, steps, k, k < nin, o, out_width)
+            allowed = pair_block_length(args, steps, k, k < nin, k_width, o, out_width)
             if allowed != 0 and (length == 0 or allowed < length):
                 length = allowed
     return length
