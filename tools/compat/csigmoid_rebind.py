@@ -307,22 +307,9 @@ def pytest_configure(config):
 
 def main(paths):
     """Print the reports of several runs as one summary; exit 1 if any failed or is missing."""
-    status, versions = 0, None
-    for path in paths:
-        try:
-            with open(path, encoding="utf-8") as file:
-                report = json.load(file)
-        except FileNotFoundError:
-            print(f"{path}: no report (that pytest run stopped before its summary)")
-            status = 1
-            continue
-        if versions is None:
-            versions = report["versions"]
-            print("versions: " + ", ".join(f"{n} {v}" for n, v in versions.items() if v))
-        print("\n".join(_describe(report)))
-        if report["failures"] or report["outcomes"]["failed"] or report["outcomes"]["error"]:
-            status = 1
-    return status
+    from run_reports import summarize  # beside this file, on sys.path when it runs as a script
+
+    return summarize(paths, _describe)
 
 
 if __name__ == "__main__":
