@@ -126,7 +126,7 @@ class BuildExt(build_ext):
 
         kept = []
         for ext in self.extensions:
-            prefix, _, variant = ext.name.rpartition("._kernels_")
+            prefix, _, variant = ext.name.rpartition("._kernels.")
             variant = variant if prefix else None
             flags = VARIANT_FLAGS[variant][family] if variant else []
             if variant not in (None, "baseline") and not compiles(
@@ -141,23 +141,29 @@ class BuildExt(build_ext):
         super().build_extensions()
 
 
+# The C headers of each layer sit in its include/ folder; every extension sees
+# all of them (the ufunc layer and the kernels share the parallel driver's).
+INCLUDE_DIRS = sorted(glob.glob("csigmoid/*/include"))
+
+
 def extension(name, **options):
+    """The extension csigmoid.<name>, from csigmoid/<name as a path>.pyx."""
     options.setdefault("define_macros", [("NPY_NO_DEPRECATED_API", "NPY_1_21_API_VERSION")])
     return Extension(
         f"csigmoid.{name}",
-        [f"csigmoid/{name}.pyx"],
+        [f"csigmoid/{name.replace('.', '/')}.pyx"],
         # the C headers the kernels include: a change to one rebuilds them
-        depends=sorted(glob.glob("csigmoid/*.h")),
-        include_dirs=[numpy.get_include(), "csigmoid"],
+        depends=sorted(glob.glob("csigmoid/*/include/*.h")),
+        include_dirs=[numpy.get_include(), *INCLUDE_DIRS],
         **options,
     )
 
 
-# The Python layer: the ufuncs' float16 loops convert with NumPy's own
+# The ufunc layer: the float16 loops convert with NumPy's own
 # npy_half_to_float and npy_float_to_half, from the static npymath library
-# NumPy ships for this; sigmoid_backward's promoter (csigmoid/_promotion.h)
-# uses NumPy's 2.0 C API.
-LAYER = {
+# NumPy ships for this; sigmoid_backward's promoter
+# (csigmoid/_ufunc/include/backward_promoter.h) uses NumPy's 2.0 C API.
+UFUNC_LAYER = {
     "library_dirs": [os.path.join(numpy.get_include(), "..", "lib")],
     "libraries": ["npymath"],
     "define_macros": [
@@ -166,8 +172,8 @@ LAYER = {
     ],
 }
 
-extensions = [extension("_api", **LAYER), extension("_cpu")] + [
-    extension(f"_kernels_{variant}") for variant in VARIANT_FLAGS
+extensions = [extension("_ufunc.ufuncs", **UFUNC_LAYER), extension("_cpu.features")] + [
+    extension(f"_kernels.{variant}") for variant in VARIANT_FLAGS
 ]
 
 setup(

@@ -6,7 +6,7 @@ logit(p) = log(p / (1 - p)),   log_sigmoid(x) = log(sigma(x)).
 """
 
 try:
-    from csigmoid import _api  # noqa: F401  (the compiled core; its absence has one usual cause)
+    from csigmoid._ufunc import ufuncs  # noqa: F401  (the compiled core; its absence has one usual cause)
 except ImportError as error:
     raise ImportError(
         "csigmoid's compiled extensions are missing. If this is the source checkout "
@@ -14,9 +14,9 @@ except ImportError as error:
         "or with `python -P`; otherwise reinstall with `python -m pip install .`."
     ) from error
 
-from csigmoid import _isa
-from csigmoid._api import dispatch_sigmoid_and_derivative as sigmoid_and_derivative
-from csigmoid._api import (
+from csigmoid._cpu import variants
+from csigmoid._ufunc.ufuncs import dispatch_sigmoid_and_derivative as sigmoid_and_derivative
+from csigmoid._ufunc.ufuncs import (
     log_sigmoid,
     logit,
     sigmoid,
@@ -24,14 +24,14 @@ from csigmoid._api import (
     sigmoid_derivative,
 )
 from csigmoid._config import show_config
-from csigmoid._threads import threads
+from csigmoid._parallel.threads import threads
 
 __version__ = "0.1.0"  # the one place it is written (pyproject.toml reads it)
 
 expit = sigmoid
 log_expit = log_sigmoid
 
-_isa.select()
+variants.select()
 
 __all__ = [
     "expit",

@@ -3,13 +3,13 @@ high-precision values, and a short speed table against the NumPy formula
 (and scipy.special.expit when installed).  Takes a few seconds.
 
 ``python -m csigmoid bench [options]``: the full side-by-side benchmark
-(csigmoid._bench).
+(csigmoid._bench.peers).
 
 ``python -m csigmoid bench --contention [options]``: csigmoid when other
-threads want the cores (csigmoid._bench_contention).
+threads want the cores (csigmoid._bench.contention).
 
 ``python -m csigmoid plot [FILE]``: sigma and sigma' on one figure, with the
-regions where gradients vanish shaded (csigmoid._plot; needs matplotlib).
+regions where gradients vanish shaded (csigmoid._bench.plot; needs matplotlib).
 
 ``--help`` describes each; ``--version`` prints csigmoid's version.
 """
@@ -72,8 +72,8 @@ def speed_table():
         contenders["scipy expit"] = lambda x, out: expit(x, out=out)
     names = list(contenders)
     print(
-        f"\nSpeed, ns per element (best of repeats; {csigmoid._cpu.max_threads()} threads, "
-        f"kernel {csigmoid._isa.current_variant()}):"
+        f"\nSpeed, ns per element (best of repeats; {csigmoid._cpu.features.max_threads()} threads, "
+        f"kernel {csigmoid._cpu.variants.current_variant()}):"
     )
     print(f"  {'dtype':>8} {'size':>10}" + "".join(f"{n:>21}" for n in names) + "   csigmoid speed-up")
     rng = np.random.default_rng(0)
@@ -133,18 +133,18 @@ def main(argv):
     parser = command_line()
     args, rest = parser.parse_known_args(argv)
     if args.command == "bench" and "--contention" in rest:
-        from csigmoid import _bench_contention
+        from csigmoid._bench import contention
 
         rest.remove("--contention")
-        return _bench_contention.main(rest)
+        return contention.main(rest)
     if args.command == "bench":
-        from csigmoid import _bench
+        from csigmoid._bench import peers
 
-        return _bench.main(rest)
+        return peers.main(rest)
     if args.command == "plot":
-        from csigmoid import _plot
+        from csigmoid._bench import plot
 
-        return _plot.main(rest)
+        return plot.main(rest)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     csigmoid.show_config()

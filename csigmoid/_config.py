@@ -4,7 +4,10 @@ import os
 import sys
 from typing import Any, Literal, TextIO, overload
 
-from csigmoid import _api, _cpu, _cpu_count, _isa
+from csigmoid._ufunc import ufuncs
+from csigmoid._cpu import features
+from csigmoid._cpu import usable as usable_cpus
+from csigmoid._cpu import variants as kernel_variants
 
 # The printed form: one line per entry, (section, key) -> label.
 _LINES = (
@@ -24,7 +27,7 @@ _LINES = (
 def config() -> dict[str, dict[str, Any]]:
     """The configuration as a JSON-able dict of sections (what show_config
     prints, and the facts behind it).  The CPUs the process may use are
-    counted again (csigmoid._cpu_count.recount), so that an affinity mask
+    counted again (csigmoid._cpu.usable.recount), so that an affinity mask
     changed since import shows, and counts, from now on."""
     from importlib.metadata import PackageNotFoundError, version
 
@@ -32,45 +35,45 @@ def config() -> dict[str, dict[str, Any]]:
         installed = version("csigmoid")
     except PackageNotFoundError:
         installed = "unknown (not installed)"
-    usable = _cpu_count.recount()
-    openmp = _cpu.openmp_version()
-    variants = list(_isa.available_variants())
+    usable = usable_cpus.recount()
+    openmp = features.openmp_version()
+    variants = list(kernel_variants.available_variants())
     thread_limit = os.environ.get("OMP_THREAD_LIMIT")
     return {
         "csigmoid": {"version": installed, "python": sys.version.split()[0]},
         "build": {
-            "compiler": _cpu.compiler(),
-            "openmp": f"enabled (OpenMP {openmp}, runtime {_cpu.openmp_runtime()})"
+            "compiler": features.compiler(),
+            "openmp": f"enabled (OpenMP {openmp}, runtime {features.openmp_runtime()})"
             if openmp
             else "disabled (built without OpenMP: single-threaded)",
             "openmp_version": openmp or None,
-            "openmp_runtime": _cpu.openmp_runtime(),
+            "openmp_runtime": features.openmp_runtime(),
         },
         "threads": {
-            "max_threads": _api.max_threads(),
+            "max_threads": ufuncs.max_threads(),
             "max_threads_from": _threads_from(usable),
-            "source": _api.max_threads_source(),
+            "source": ufuncs.max_threads_source(),
             "contention": _contention(),
             "usable_cpus": usable.count,
             "usable_cpus_from": usable.detail,
             "affinity_cpus": usable.affinity,
             "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
-            "omp_num_threads_accepted": _cpu_count.omp_num_threads() is not None,
+            "omp_num_threads_accepted": usable_cpus.omp_num_threads() is not None,
             "omp_thread_limit": thread_limit,
-            "forked_after_parallel_region": _api.forked_after_parallel_region(),
-            "serial_left_s": _api.contention_state()["serial_left"],
+            "forked_after_parallel_region": ufuncs.forked_after_parallel_region(),
+            "serial_left_s": ufuncs.contention_state()["serial_left"],
         },
         "simd": {
-            "cpu_level": _cpu.cpu_level(),
+            "cpu_level": features.cpu_level(),
             "kernels_runnable": ", ".join(variants),
             "kernel_variants": variants,
-            "kernel_in_use": _isa.current_variant(),
+            "kernel_in_use": kernel_variants.current_variant(),
         },
     }
 
 
-def _threads_from(usable: _cpu_count.CpuCount) -> str:
-    source = _api.max_threads_source()
+def _threads_from(usable: usable_cpus.CpuCount) -> str:
+    source = ufuncs.max_threads_source()
     if source == "fork":
         return (
             "one thread: this process was forked after a parallel region "
@@ -83,7 +86,7 @@ def _threads_from(usable: _cpu_count.CpuCount) -> str:
     if source == "OMP_THREAD_LIMIT":
         return f"OMP_THREAD_LIMIT={os.environ.get('OMP_THREAD_LIMIT', '')} (OpenMP's ceiling)"
     if source == "OMP_NUM_THREADS":
-        requested = _cpu_count.omp_num_threads()
+        requested = usable_cpus.omp_num_threads()
         if requested is not None and requested > usable.affinity:
             return (
                 f"OMP_NUM_THREADS={requested}, capped at the {usable.affinity} CPUs of the "
@@ -92,7 +95,7 @@ def _threads_from(usable: _cpu_count.CpuCount) -> str:
         return f"OMP_NUM_THREADS={requested}"
     described = f"the CPUs this process may use: {usable.detail}"
     raw = os.environ.get("OMP_NUM_THREADS")
-    if raw is not None and raw.strip() and _cpu_count.omp_num_threads() is None:
+    if raw is not None and raw.strip() and usable_cpus.omp_num_threads() is None:
         described += (
             f" (OMP_NUM_THREADS={raw!r} is ignored: not a list of positive integers, "
             "which OpenMP ignores too)"
@@ -101,11 +104,11 @@ def _threads_from(usable: _cpu_count.CpuCount) -> str:
 
 
 def _contention() -> str:
-    if not _cpu.openmp_version():
+    if not features.openmp_version():
         return "none (built without OpenMP: every call runs on one thread)"
-    if _api.forked_after_parallel_region():
+    if ufuncs.forked_after_parallel_region():
         return "none (every call runs on one thread in a child forked after a parallel region)"
-    state = _api.contention_state()
+    state = ufuncs.contention_state()
     if state["serial_left"] > 0:
         return (
             f"calls run on one thread for {state['serial_left']:.3g} s more (parallel "

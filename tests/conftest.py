@@ -15,7 +15,8 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != CHECKOUT]
 # helper `layouts` (it holds no `csigmoid`, so the installed package still wins).
 sys.path.insert(0, str(TESTS))
 
-from csigmoid import _api, _isa  # noqa: E402
+from csigmoid._ufunc import ufuncs
+from csigmoid._cpu import variants  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -23,17 +24,17 @@ def contention_forgotten():
     """Start every test with csigmoid's contention rule reset: a parallel call
     that lost against one thread in an earlier test, because something else
     had the cores, must not make this test's calls serial."""
-    _api.forget_contention()
+    ufuncs.forget_contention()
 
 
-@pytest.fixture(params=_isa.available_variants())
+@pytest.fixture(params=variants.available_variants())
 def variant(request):
     """Run the test once per kernel variant this CPU can run, then put back
     the variant that was selected before."""
-    previous = _isa.current_variant()
-    _isa.use_variant(request.param)
+    previous = variants.current_variant()
+    variants.use_variant(request.param)
     yield request.param
-    _isa.use_variant(previous)
+    variants.use_variant(previous)
 
 
 def pytest_addoption(parser):

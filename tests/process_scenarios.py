@@ -101,7 +101,7 @@ def main(start, when):
     report = {
         "start": start,
         "when": when,
-        "max_threads": csigmoid._cpu.max_threads(),
+        "max_threads": csigmoid._cpu.features.max_threads(),
         "parent_ok": parent_ok,
         "children": children,
     }

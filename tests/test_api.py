@@ -551,7 +551,7 @@ def cast(values, dtype):
 
 
 def needs_two_threads():
-    if csigmoid._cpu.max_threads() < 2:
+    if csigmoid._cpu.features.max_threads() < 2:
         pytest.skip("OpenMP offers one thread here: nothing would run in parallel")
 
 

@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 
 import csigmoid
-from csigmoid import _api, _bench, _cpu
+from csigmoid._ufunc import ufuncs
+from csigmoid._bench import peers
+from csigmoid._cpu import features
 
 from layouts import KERNEL_DTYPES
 
@@ -35,23 +37,23 @@ def test_parallel_copy_copies_every_element(dtype, size):
     for threads in (1, 2):
         dst[...] = np.nan
         with csigmoid.threads(threads):
-            _api.parallel_copy(src, dst)
+            ufuncs.parallel_copy(src, dst)
         np.testing.assert_array_equal(dst, src)
 
 
 def test_parallel_copy_rejects_what_it_cannot_copy():
     src = np.zeros(8)
     with pytest.raises(TypeError, match="float32 or float64"):
-        _api.parallel_copy(np.zeros(8, dtype=np.int64), src)
+        ufuncs.parallel_copy(np.zeros(8, dtype=np.int64), src)
     with pytest.raises(TypeError, match="ndarray"):
-        _api.parallel_copy([0.0] * 8, src)
+        ufuncs.parallel_copy([0.0] * 8, src)
     for dst in (np.zeros(8, np.float32), np.zeros(9), src, src[::-1]):
         with pytest.raises(ValueError, match="dst"):
-            _api.parallel_copy(src, dst)
+            ufuncs.parallel_copy(src, dst)
     read_only = np.zeros(8)
     read_only.flags.writeable = False
     with pytest.raises(ValueError, match="dst"):
-        _api.parallel_copy(src, read_only)
+        ufuncs.parallel_copy(src, read_only)
 
 
 def test_bench_runs_and_writes_its_figures(tmp_path):
@@ -63,10 +65,10 @@ def test_bench_runs_and_writes_its_figures(tmp_path):
         *("--peers", "numpy", "--json", str(figures)),
     )
     assert done.returncode == 0, done.stderr
-    for operation in _bench.OPERATIONS:
+    for operation in peers.OPERATIONS:
         for dtype in ("float32", "float64"):
             for threads in ("1 thread", "2 threads"):
-                assert f"{_bench.TITLES[operation]}: {dtype}, {threads}" in done.stdout
+                assert f"{peers.TITLES[operation]}: {dtype}, {threads}" in done.stdout
     # every contender's worker ran once per round and thread count, in turn
     for threads in ("1 thread", "2 threads"):
         for contender in ("csigmoid", "numpy", "copy limit"):
@@ -74,12 +76,12 @@ def test_bench_runs_and_writes_its_figures(tmp_path):
                 assert f"round {round_}/2, {threads}: {contender} ..." in done.stderr
     saved = json.loads(figures.read_text())
     contenders = {(r["operation"], r["contender"]) for r in saved["results"]}
-    for operation in _bench.OPERATIONS:
+    for operation in peers.OPERATIONS:
         assert (operation, "csigmoid") in contenders
         assert (operation, "numpy") in contenders
         assert ((operation, "copy limit") in contenders) == (operation != "sigmoid-alloc")
     for record in saved["results"]:
-        assert len(record["seconds_per_call"]) == 2 * _bench.BATCHES  # rounds x batches
+        assert len(record["seconds_per_call"]) == 2 * peers.BATCHES  # rounds x batches
         assert record["best_ns_per_element"] > 0
         assert record["threads"] in (1, 2)
     assert saved["machine"]["kernel_variant"] in ("baseline", "avx2", "avx512")
@@ -102,7 +104,7 @@ def test_worker_times_one_contender_alone(tmp_path):
     pytest.importorskip("scipy")
     probe = (
         "import json, sys, runpy; sys.argv = ['w', sys.argv[1]]\n"
-        "try:\n    runpy.run_module('csigmoid._bench_worker', run_name='__main__')\n"
+        "try:\n    runpy.run_module('csigmoid._bench.worker', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
         "print(json.dumps(sorted(m for m in ('torch', 'numexpr', 'numba', 'jax') "
         "if m in sys.modules)))"
@@ -126,11 +128,11 @@ def test_worker_times_one_contender_alone(tmp_path):
 
 
 def test_workers_get_every_library_thread_switch():
-    one = _bench.worker_environment(1)
+    one = peers.worker_environment(1)
     for name in ("OMP_NUM_THREADS", "NUMEXPR_NUM_THREADS", "NUMBA_NUM_THREADS"):
         assert one[name] == "1"
     assert "intra_op_parallelism_threads=1" in one["XLA_FLAGS"]
-    assert _bench.worker_environment(2)["OMP_NUM_THREADS"] == "2"
+    assert peers.worker_environment(2)["OMP_NUM_THREADS"] == "2"
 
 
 def test_a_peer_that_is_not_installed_is_left_out(tmp_path):
@@ -171,19 +173,19 @@ def test_targets_are_judged_from_the_figures(capsys):
             ("sigmoid", "float64", 10**8, "copy limit", 1.0),
         ]
     ]
-    _bench.check_targets(results, 2, "avx2")
+    peers.check_targets(results, 2, "avx2")
     out = capsys.readouterr().out
     assert "| sigmoid | float32 | 1e6 | 2 | <= 0.75 x torch | 0.50 | met |" in out
     assert "| sigmoid | float32 | 1e4 | 2 | <= 0.6 x torch | 0.80 | **not met** |" in out
     assert "| sigmoid | float64 | 1e8 | 2 | <= 1.6 x copy limit | 1.50 | met |" in out
-    _bench.check_targets(results, 2, "avx512")
+    peers.check_targets(results, 2, "avx512")
     assert "| sigmoid | float64 | 1e8 | 2 | <= 1.15 x copy limit | 1.50 | **not met** |" in (
         capsys.readouterr().out
     )
 
 
 def fake_measure(times_ns):
-    """A stand-in for _bench.measure: the figures {contender: ns per element} for
+    """A stand-in for peers.measure: the figures {contender: ns per element} for
     sigmoid of 1e6 float32 values, as if timed on whichever thread count."""
 
     def measure(args, threads, contenders, say):
@@ -196,10 +198,10 @@ def fake_measure(times_ns):
 
 @pytest.mark.parametrize("targets", [False, True])
 def test_bench_prints_peers_and_ratios_and_the_targets_only_on_request(targets, monkeypatch, capsys):
-    monkeypatch.setattr(_bench, "measure", fake_measure({"csigmoid": 1.0, "torch": 2.0, "copy limit": 0.8}))
-    all_threads = str(_cpu.max_threads())
+    monkeypatch.setattr(peers, "measure", fake_measure({"csigmoid": 1.0, "torch": 2.0, "copy limit": 0.8}))
+    all_threads = str(features.max_threads())
     argv = ["--sizes", "1e6", "--dtypes", "float32", "--ops", "sigmoid", "--threads", all_threads]
-    assert _bench.main(argv + ["--peers", "torch"] + (["--targets"] if targets else [])) == 0
+    assert peers.main(argv + ["--peers", "torch"] + (["--targets"] if targets else [])) == 0
     out = capsys.readouterr().out
     assert "| size | csigmoid | torch | copy limit | csigmoid / best peer | csigmoid / copy |" in out
     assert "| 1e6 | 1 (1) | 2 (2) | 0.8 (0.8) | 0.50 | 1.25 |" in out
@@ -210,7 +212,7 @@ def test_bench_prints_peers_and_ratios_and_the_targets_only_on_request(targets, 
 
 def test_bench_help_lists_targets_and_contention(capsys):
     with pytest.raises(SystemExit) as stop:
-        _bench.main(["--help"])
+        peers.main(["--help"])
     assert stop.value.code == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "--targets also judge the project's speed targets" in out
@@ -230,7 +232,7 @@ def test_bench_checks_its_output_files_before_timing(argv, message, tmp_path, mo
         pytest.importorskip("matplotlib")
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as stop:
-        _bench.main([*argv, "--sizes", "100"])
+        peers.main([*argv, "--sizes", "100"])
     assert stop.value.code == 2
     captured = capsys.readouterr()
     assert message.format(tmp=tmp_path) in captured.err
@@ -250,7 +252,7 @@ def test_bench_checks_its_output_files_before_timing(argv, message, tmp_path, mo
 )
 def test_bench_rejects_bad_options(argv, capsys):
     with pytest.raises(SystemExit) as stop:
-        _bench.main(argv)
+        peers.main(argv)
     assert stop.value.code == 2
     assert "error" in capsys.readouterr().err
 
@@ -258,7 +260,7 @@ def test_bench_rejects_bad_options(argv, capsys):
 def test_bench_plot_without_matplotlib_stops_before_timing(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` fails
     with pytest.raises(SystemExit) as stop:
-        _bench.main(["--plot", "bench.png", "--sizes", "100"])
+        peers.main(["--plot", "bench.png", "--sizes", "100"])
     assert stop.value.code == 2
     captured = capsys.readouterr()
     assert 'python -m pip install "csigmoid[bench]"' in captured.err

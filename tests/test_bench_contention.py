@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from csigmoid import _bench_contention, _cpu_count
+from csigmoid._bench import contention
+from csigmoid._cpu import usable
 
 
 def test_contention_bench_runs_every_scenario(tmp_path):
@@ -37,7 +38,7 @@ def test_contention_bench_runs_every_scenario(tmp_path):
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "### Right after a NumPy matmul" in out and "### Processes on" in out
-    cpus = _cpu_count.USABLE.count
+    cpus = usable.USABLE.count
     for setting in ("| alone |", f"| {cpus} at once |", f"| beside {cpus - 1} busy |"):
         assert setting in out
     saved = json.loads(figures.read_text())
@@ -68,7 +69,7 @@ def test_repeated_runs_are_summarised_by_medians():
         [report(0.2, 40, 60, 900), report(0.2, 44, 70, 1000)],
         [report(0.9, 11, 25, 35), report(0.6, 13, 30, 40)],
     ]
-    assert _bench_contention.summary(runs) == {
+    assert contention.summary(runs) == {
         "gelem_per_s": 1.5,
         "median_us": 12,
         "p90_us": 50,
@@ -87,6 +88,6 @@ def test_repeated_runs_are_summarised_by_medians():
 )
 def test_contention_bench_refuses_bad_arguments(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_:
-        _bench_contention.parse_args(argv)
+        contention.parse_args(argv)
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err

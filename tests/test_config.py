@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 import csigmoid
-from csigmoid import _api, _cpu, _cpu_count, _isa
+from csigmoid._ufunc import ufuncs
+from csigmoid._cpu import features
+from csigmoid._cpu import usable
+from csigmoid._cpu import variants
 
 
 def labelled(capsys):
@@ -25,9 +28,9 @@ def test_show_config_names_kernel_openmp_and_compiler(variant, capsys):
     lines = capsys.readouterr().out.splitlines()
     labels = {line.split(":", 1)[0].strip(): line.split(":", 1)[1].strip() for line in lines}
     assert labels["kernel in use"] == variant
-    assert labels["OpenMP"].startswith("enabled" if _cpu.openmp_version() else "disabled")
+    assert labels["OpenMP"].startswith("enabled" if features.openmp_version() else "disabled")
     assert labels["compiler"]
-    assert labels["kernels runnable here"] == ", ".join(_isa.available_variants())
+    assert labels["kernels runnable here"] == ", ".join(variants.available_variants())
 
 
 def test_tests_run_against_the_installed_package_not_the_checkout():
@@ -43,9 +46,9 @@ def test_version_is_the_one_in_the_package_metadata():
 
 def test_show_config_says_where_the_thread_count_comes_from(capsys):
     labels = labelled(capsys)
-    assert int(labels["max threads"]) == _api.max_threads()
-    if _api.max_threads_source() == "usable CPUs":
-        assert labels["max threads from"] == (f"the CPUs this process may use: {_cpu_count.USABLE.detail}")
+    assert int(labels["max threads"]) == ufuncs.max_threads()
+    if ufuncs.max_threads_source() == "usable CPUs":
+        assert labels["max threads from"] == (f"the CPUs this process may use: {usable.USABLE.detail}")
     with csigmoid.threads(1):
         labels = labelled(capsys)
     assert labels["max threads"] == "1"
@@ -53,15 +56,15 @@ def test_show_config_says_where_the_thread_count_comes_from(capsys):
 
 
 def test_show_config_reports_the_contention_rule(capsys):
-    if not _cpu.openmp_version():
+    if not features.openmp_version():
         assert labelled(capsys)["contention"] == "none (built without OpenMP: every call runs on one thread)"
         return
     assert labelled(capsys)["contention"] == (
         "none (parallel calls may run; 50 ms gained against one thread is banked against stalls)"
     )
-    _api.record_team_call(2, 0.0701, 0.0001)  # 70 ms lost, 20 ms beyond the credit
+    ufuncs.record_team_call(2, 0.0701, 0.0001)  # 70 ms lost, 20 ms beyond the credit
     assert labelled(capsys)["contention"].startswith("calls run on one thread for ")
-    _api.record_team_call(2, 0.0101, 0.0001)  # a probe that loses 10 ms of its credit
+    ufuncs.record_team_call(2, 0.0101, 0.0001)  # a probe that loses 10 ms of its credit
     assert labelled(capsys)["contention"].startswith("none (parallel calls may run; 40 ms")
 
 
@@ -71,10 +74,10 @@ def test_dict_form_is_json_and_what_is_printed(capsys):
     assert json.loads(json.dumps(report)) == report
     assert set(report) == {"csigmoid", "build", "threads", "simd"}
     threads = report["threads"]
-    assert threads["max_threads"] == _api.max_threads()
-    assert threads["source"] == _api.max_threads_source()
-    assert threads["usable_cpus"] == _cpu_count.USABLE.count
-    assert report["simd"]["kernel_variants"] == list(_isa.available_variants())
+    assert threads["max_threads"] == ufuncs.max_threads()
+    assert threads["source"] == ufuncs.max_threads_source()
+    assert threads["usable_cpus"] == usable.USABLE.count
+    assert report["simd"]["kernel_variants"] == list(variants.available_variants())
     printed = labelled(capsys)
     assert printed["max threads"] == str(threads["max_threads"])
     assert printed["max threads from"] == threads["max_threads_from"]
@@ -104,7 +107,7 @@ exec(sys.argv[1])
 
 
 def run_report(tmp_path, scenario="print(json.dumps(report()))", **environment):
-    if not _cpu.openmp_version():
+    if not features.openmp_version():
         pytest.skip("built without OpenMP: one thread whatever is set")
     if not Path("/proc/self/task").is_dir():
         pytest.skip("counting a process's threads needs Linux's /proc")
@@ -134,7 +137,7 @@ def test_omp_num_threads_openmp_rejects_is_ignored_and_said(tmp_path, value):
     # LLVM's libomp does not ignore them as libgomp does: it reads "0" as 1, and "-1" and
     # "abc" as an uninitialized count, with which it aborts or exhausts memory by itself (OMP:
     # Error #101 in a C program too; csigmoid takes a count below 1 as 1)
-    llvm = "libomp" in (_cpu.openmp_runtime() or "")
+    llvm = "libomp" in (features.openmp_runtime() or "")
     if llvm and value != "0":
         pytest.skip(f"LLVM's libomp may abort on OMP_NUM_THREADS={value} before csigmoid runs")
     seen = run_report(tmp_path, OMP_NUM_THREADS=value)
@@ -144,12 +147,12 @@ def test_omp_num_threads_openmp_rejects_is_ignored_and_said(tmp_path, value):
     assert threads["max_threads_from"].endswith(
         f"(OMP_NUM_THREADS={value!r} is ignored: not a list of positive integers, which OpenMP ignores too)"
     )
-    openmp_count = 1 if llvm else _cpu.max_threads()
-    assert threads["max_threads"] == min(openmp_count, _cpu_count.USABLE.count)
+    openmp_count = 1 if llvm else features.max_threads()
+    assert threads["max_threads"] == min(openmp_count, usable.USABLE.count)
     half_cpu_quota = (
-        "from csigmoid import _api\n"
-        "_api.use_cpu_count(1, len(os.sched_getaffinity(0)))\n"
-        "print(json.dumps([_api.max_threads(), _api.max_threads_source()]))"
+        "from csigmoid._ufunc import ufuncs\n"
+        "ufuncs.use_cpu_count(1, len(os.sched_getaffinity(0)))\n"
+        "print(json.dumps([ufuncs.max_threads(), ufuncs.max_threads_source()]))"
     )
     if hasattr(os, "sched_getaffinity"):
         seen = run_report(tmp_path, half_cpu_quota, OMP_NUM_THREADS=value)

@@ -15,7 +15,8 @@ import time
 
 import pytest
 
-from csigmoid import _bench_contention, _cpu
+from csigmoid._bench import contention
+from csigmoid._cpu import features
 
 TIMEOUT = 300
 STALL = 10.0  # a call may take this many times the one-thread call, no more
@@ -63,9 +64,9 @@ while time.monotonic() < start + 1.5:
             csigmoid.sigmoid(x, out=out)
             times.append(time.perf_counter() - begin)
 print(json.dumps({"default": default, "one_thread": one_thread,
-                  "max_threads": csigmoid._api.max_threads(),
-                  "threads_from": csigmoid._api.max_threads_source(),
-                  "usable": csigmoid._cpu_count.USABLE.source}))
+                  "max_threads": csigmoid._ufunc.ufuncs.max_threads(),
+                  "threads_from": csigmoid._ufunc.ufuncs.max_threads_source(),
+                  "usable": csigmoid._cpu.usable.USABLE.source}))
 """
 
 
@@ -153,7 +154,7 @@ def test_calls_right_after_a_numpy_matmul_finish_in_time(tmp_path):
 
 
 def test_two_csigmoid_processes_at_once_finish_in_time(tmp_path):
-    if not _cpu.openmp_version():
+    if not features.openmp_version():
         pytest.skip("built without OpenMP: no team to stall")
     command = [sys.executable, "-c", ALTERNATING]
     for report in start_together([command, command], tmp_path):
@@ -168,7 +169,7 @@ def test_a_real_cpu_quota_sets_the_default_thread_count(tmp_path):
     if sys.platform != "linux":
         pytest.skip("cgroups are Linux's")
     env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
-    with _bench_contention.cpu_quota_group(1) as procs:
+    with contention.cpu_quota_group(1) as procs:
         if isinstance(procs, str):
             pytest.skip(procs)
         enter = ["sh", "-c", 'echo $$ > "$0" && exec "$@"', str(procs)]
@@ -178,7 +179,7 @@ def test_a_real_cpu_quota_sets_the_default_thread_count(tmp_path):
     assert detected["usable"] == "cgroup quota"
     assert (detected["max_threads"], detected["threads_from"]) == (1, "usable CPUs")
     # without OpenMP every call has one thread, whatever is set
-    forced_threads = 2 if _cpu.openmp_version() else 1
+    forced_threads = 2 if features.openmp_version() else 1
     assert (forced["max_threads"], forced["threads_from"]) == (forced_threads, "OMP_NUM_THREADS")
     assert_no_stalls(forced["default"], forced["one_thread"], "2 threads in a 1-CPU quota")
 
@@ -196,7 +197,7 @@ busy = subprocess.Popen([sys.executable, "-c", "import time; t = time.monotonic(
                          "while time.monotonic() < t: pass"])
 import numpy as np
 import csigmoid
-from csigmoid import _api
+from csigmoid._ufunc import ufuncs
 
 n = 1_000_000
 x = np.random.default_rng(0).uniform(-20, 20, n)
@@ -207,10 +208,10 @@ start = time.monotonic()
 # OMP_NUM_THREADS alone is capped at the one CPU of the mask; csigmoid.threads may ask for more
 with csigmoid.threads(2):
     while time.monotonic() < start + 1.5:
-        serial += _api.contention_state()["serial_left"] > 0
+        serial += ufuncs.contention_state()["serial_left"] > 0
         csigmoid.sigmoid(x, out=out)
         calls += 1
-    max_threads = _api.max_threads()
+    max_threads = ufuncs.max_threads()
 busy.kill()
 print(json.dumps({"calls": calls, "serial": serial, "max_threads": max_threads}))
 """
@@ -222,7 +223,7 @@ def test_a_team_waiting_for_one_cpu_goes_serial(tmp_path):
     as lost, so nearly all calls run on one thread.  (Without the other
     process the two threads' CPU time adds up to the wall time: no loss,
     and none to see.)"""
-    if sys.platform != "linux" or not _cpu.openmp_version():
+    if sys.platform != "linux" or not features.openmp_version():
         pytest.skip("needs Linux's sched_setaffinity and OpenMP")
     seen = run_python(ONE_CPU, tmp_path, env=dict(os.environ, OMP_NUM_THREADS="2"))
     assert seen["max_threads"] == 2

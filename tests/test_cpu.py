@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from csigmoid import _cpu
+from csigmoid._cpu import features
 
 
 def test_openmp_is_enabled_in_this_build():
@@ -12,15 +12,15 @@ def test_openmp_is_enabled_in_this_build():
     # asked for that (setup.py's CSIGMOID_DISABLE_OPENMP) may lack it
     if os.environ.get("CSIGMOID_DISABLE_OPENMP"):
         pytest.skip("CSIGMOID_DISABLE_OPENMP is set: OpenMP may have been left out on purpose")
-    assert _cpu.openmp_version() > 0
-    assert _cpu.openmp_runtime()
-    assert _cpu.max_threads() >= 1
+    assert features.openmp_version() > 0
+    assert features.openmp_runtime()
+    assert features.max_threads() >= 1
 
 
 def test_a_build_without_openmp_runs_on_one_thread():
     # setup.py's CSIGMOID_DISABLE_OPENMP=1 (or a compiler without OpenMP):
     # the stubs in _openmp.pxd must report exactly one thread, no runtime
-    if _cpu.openmp_version():
+    if features.openmp_version():
         pytest.skip("this build has OpenMP")
-    assert _cpu.openmp_runtime() is None
-    assert _cpu.max_threads() == 1
+    assert features.openmp_runtime() is None
+    assert features.max_threads() == 1

@@ -10,8 +10,10 @@ import sys
 import pytest
 
 import csigmoid
-from csigmoid import _api, _cpu, _cpu_count
-from csigmoid._cpu_count import usable_cpus
+from csigmoid._ufunc import ufuncs
+from csigmoid._cpu import features
+from csigmoid._cpu import usable
+from csigmoid._cpu.usable import usable_cpus
 
 
 def fake_cgroups(tmp_path, membership, files):
@@ -181,7 +183,7 @@ def test_unreadable_quota_files_are_no_quota(tmp_path, files):
 
 
 def test_this_process_count_is_within_its_cpus():
-    count = _cpu_count.USABLE
+    count = usable.USABLE
     assert 1 <= count.count <= (os.cpu_count() or 1)
     if hasattr(os, "sched_getaffinity"):
         assert count.count <= len(os.sched_getaffinity(0))
@@ -209,22 +211,22 @@ def test_this_process_count_is_within_its_cpus():
 )
 def test_omp_num_threads_is_read_as_openmp_reads_it(value, count):
     environ = {} if value is None else {"OMP_NUM_THREADS": value}
-    assert _cpu_count.omp_num_threads(environ) == count
+    assert usable.omp_num_threads(environ) == count
 
 
 def test_default_threads_respect_the_usable_cpus():
-    if _cpu_count.omp_num_threads() is not None:
+    if usable.omp_num_threads() is not None:
         pytest.skip("OMP_NUM_THREADS is set: it decides, not the CPU count")
-    openmp = _cpu.max_threads()
-    previous = _api.use_cpu_count(1, openmp)
+    openmp = features.max_threads()
+    previous = ufuncs.use_cpu_count(1, openmp)
     try:
-        assert (_api.max_threads(), _api.max_threads_source()) == (1, "usable CPUs")
+        assert (ufuncs.max_threads(), ufuncs.max_threads_source()) == (1, "usable CPUs")
         with csigmoid.threads(openmp):  # an explicit count wins over the CPU count
-            assert (_api.max_threads(), _api.max_threads_source()) == (openmp, "csigmoid.threads")
-        _api.use_cpu_count(openmp + 4, openmp + 4)  # OpenMP's own maximum still bounds it
-        assert _api.max_threads() == openmp
+            assert (ufuncs.max_threads(), ufuncs.max_threads_source()) == (openmp, "csigmoid.threads")
+        ufuncs.use_cpu_count(openmp + 4, openmp + 4)  # OpenMP's own maximum still bounds it
+        assert ufuncs.max_threads() == openmp
     finally:
-        _api.use_cpu_count(*previous)
+        ufuncs.use_cpu_count(*previous)
 
 
 def test_recount_follows_a_changed_affinity_mask():
@@ -237,24 +239,24 @@ def test_recount_follows_a_changed_affinity_mask():
         pytest.skip("one CPU in the mask: nothing to narrow")
     try:
         os.sched_setaffinity(0, {min(mask)})
-        count = _cpu_count.recount()
+        count = usable.recount()
         assert (count.count, count.affinity, count.detail) == (1, 1, "1 CPU in the affinity mask")
-        if _cpu_count.omp_num_threads() is None:
-            assert _api.max_threads() == 1
+        if usable.omp_num_threads() is None:
+            assert ufuncs.max_threads() == 1
     finally:
         os.sched_setaffinity(0, mask)
-        _cpu_count.recount()
-    assert _cpu_count.USABLE.affinity == len(mask)
+        usable.recount()
+    assert usable.USABLE.affinity == len(mask)
 
 
 SHOW_SOURCES = """
 import json, threadpoolctl, csigmoid
-from csigmoid import _api
-seen = {"default": [_api.max_threads(), _api.max_threads_source()]}
+from csigmoid._ufunc import ufuncs
+seen = {"default": [ufuncs.max_threads(), ufuncs.max_threads_source()]}
 with threadpoolctl.threadpool_limits(1, user_api="openmp"):
-    seen["threadpoolctl"] = [_api.max_threads(), _api.max_threads_source()]
+    seen["threadpoolctl"] = [ufuncs.max_threads(), ufuncs.max_threads_source()]
 with csigmoid.threads(1):
-    seen["threads"] = [_api.max_threads(), _api.max_threads_source()]
+    seen["threads"] = [ufuncs.max_threads(), ufuncs.max_threads_source()]
 print(json.dumps(seen))
 """
 
@@ -262,7 +264,7 @@ print(json.dumps(seen))
 @pytest.mark.parametrize("omp_num_threads", [None, "3"])
 def test_where_the_default_count_comes_from(tmp_path, omp_num_threads):
     pytest.importorskip("threadpoolctl")
-    if not _cpu.openmp_version():
+    if not features.openmp_version():
         pytest.skip("built without OpenMP: one thread whatever is set")
     env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
     if omp_num_threads:
@@ -279,9 +281,9 @@ def test_where_the_default_count_comes_from(tmp_path, omp_num_threads):
     seen = json.loads(run.stdout)
     if omp_num_threads:
         # within the CPUs of the affinity mask (more could never run at once)
-        assert seen["default"] == [min(3, _cpu_count.USABLE.affinity), "OMP_NUM_THREADS"]
+        assert seen["default"] == [min(3, usable.USABLE.affinity), "OMP_NUM_THREADS"]
     else:
-        assert seen["default"] == [min(_cpu.max_threads(), _cpu_count.USABLE.count), "usable CPUs"]
+        assert seen["default"] == [min(features.max_threads(), usable.USABLE.count), "usable CPUs"]
     assert seen["threads"] == [1, "csigmoid.threads"]
     if seen["default"][0] > 1:
         assert seen["threadpoolctl"] == [1, "threadpoolctl"]

@@ -3,7 +3,7 @@ parameter documented, and the Examples run as doctests against the installed
 package, with every kernel variant this CPU runs.
 
 doctest's DocTestFinder, given the package, finds none of them (they are
-defined in csigmoid._api and csigmoid._config, not in csigmoid), and given
+defined in csigmoid._ufunc.ufuncs and csigmoid._config, not in csigmoid), and given
 those modules it finds private functions too and Cython's generated
 __test__ copies: so each public function's docstring is parsed and run
 directly, and one with no examples fails.

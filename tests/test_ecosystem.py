@@ -3,6 +3,7 @@ type out: through their own __array_ufunc__, and for sigmoid_and_derivative over
 Dask through csigmoid._ecosystem; results bit-identical to csigmoid on the NumPy
 values inside."""
 
+import importlib
 import subprocess
 import sys
 
@@ -182,7 +183,7 @@ def test_distributed_local_cluster_matches_one_process_bit_for_bit():
         y = csigmoid.sigmoid(x)
         pair = csigmoid.sigmoid_and_derivative(x.astype(np.float32))
         computed_y, (computed_y32, computed_dy32) = client.compute([y, list(pair)], sync=True)
-        who_did_it = client.run(lambda: __import__("csigmoid")._cpu.max_threads())
+        who_did_it = client.run(lambda: importlib.import_module("csigmoid._cpu.features").max_threads())
     assert sorted(who_did_it.values()) == [1, 1]
     assert_identical(computed_y, expected_y)
     y32, dy32 = csigmoid.sigmoid_and_derivative(values.astype(np.float32))
@@ -204,8 +205,8 @@ def test_distributed_nanny_setting_gives_each_task_openmp_threads():
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        threads = client.run(lambda: __import__("csigmoid")._cpu.max_threads())
-    assert list(threads.values()) == [3 if csigmoid._cpu.openmp_version() else 1]
+        threads = client.run(lambda: importlib.import_module("csigmoid._cpu.features").max_threads())
+    assert list(threads.values()) == [3 if csigmoid._cpu.features.openmp_version() else 1]
 
 
 # --------------------------------------------------------------------------- xarray

@@ -9,41 +9,42 @@ import numpy as np
 import pytest
 
 import csigmoid
-from csigmoid import _cpu, _isa
+from csigmoid._cpu import features
+from csigmoid._cpu import variants
 
 
 def test_available_variants_are_known_levels_lowest_first():
-    variants = _isa.available_variants()
-    assert variants[0] == "baseline"
-    assert list(variants) == sorted(variants, key=_cpu.LEVELS.index)
-    assert _cpu.cpu_level() in _cpu.LEVELS
+    built = variants.available_variants()
+    assert built[0] == "baseline"
+    assert list(built) == sorted(built, key=features.LEVELS.index)
+    assert features.cpu_level() in features.LEVELS
 
 
 def test_use_variant_makes_it_current(variant):
-    assert _isa.current_variant() == variant
+    assert variants.current_variant() == variant
     # and calls go through its kernel table
     assert csigmoid.sigmoid(np.float64(0.0)) == 0.5
 
 
 @pytest.mark.parametrize("name", ["bogus", "AVX2", "avx1024"])
 def test_use_variant_refuses_unknown_names_and_keeps_the_current_one(name):
-    before = _isa.current_variant()
+    before = variants.current_variant()
     with pytest.raises(ValueError, match=name):
-        _isa.use_variant(name)
-    assert _isa.current_variant() == before
+        variants.use_variant(name)
+    assert variants.current_variant() == before
 
 
 def test_use_variant_refuses_a_level_the_cpu_lacks():
-    missing = [level for level in _cpu.LEVELS if level not in _isa.available_variants()]
+    missing = [level for level in features.LEVELS if level not in variants.available_variants()]
     if not missing:
         pytest.skip("this CPU runs every level the build has")
     with pytest.raises(ValueError, match=missing[-1]):
-        _isa.use_variant(missing[-1])
+        variants.use_variant(missing[-1])
 
 
 def best_at_most(level):
-    allowed = _cpu.LEVELS[: _cpu.LEVELS.index(level) + 1]
-    return [v for v in _isa.available_variants() if v in allowed][-1]
+    allowed = features.LEVELS[: features.LEVELS.index(level) + 1]
+    return [v for v in variants.available_variants() if v in allowed][-1]
 
 
 PROBE = """
@@ -51,8 +52,8 @@ import warnings
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     import csigmoid
-from csigmoid import _isa
-print(_isa.current_variant())
+from csigmoid._cpu import variants
+print(variants.current_variant())
 print(float(csigmoid.sigmoid(0.0)))
 for w in caught:
     print(w.category.__name__, w.message)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import csigmoid
-from csigmoid import _plot
+from csigmoid._bench import plot
 from csigmoid._reference import ulp_error
 
 from layouts import KERNEL_DTYPES, dtype_id
@@ -31,22 +31,22 @@ def sigma_prime_root(threshold):
 
 
 @pytest.mark.parametrize(
-    "threshold", [0.25, 0.2499, 0.2, 0.1, _plot.VANISHING_GRADIENT, 1e-3, 1e-6, 1e-12, 1e-300]
+    "threshold", [0.25, 0.2499, 0.2, 0.1, plot.VANISHING_GRADIENT, 1e-3, 1e-6, 1e-12, 1e-300]
 )
 def test_vanishing_gradient_bound_is_the_root_within_one_ulp(threshold):
-    x0 = _plot.vanishing_gradient_bound(threshold)
+    x0 = plot.vanishing_gradient_bound(threshold)
     assert ulp_error(x0, sigma_prime_root(threshold), np.float64) <= 1.0
 
 
 def test_vanishing_gradient_bound_of_the_figure_is_two_acosh_five():
-    assert _plot.vanishing_gradient_bound() == pytest.approx(2 * np.arccosh(5.0), rel=1e-15)
-    assert _plot.vanishing_gradient_bound() == pytest.approx(4.5848633391223554, rel=1e-15)
+    assert plot.vanishing_gradient_bound() == pytest.approx(2 * np.arccosh(5.0), rel=1e-15)
+    assert plot.vanishing_gradient_bound() == pytest.approx(4.5848633391223554, rel=1e-15)
 
 
 @pytest.mark.parametrize("threshold", [0.0, -0.01, 0.26, 1.0, 5e-324, float("nan")])
 def test_vanishing_gradient_bound_rejects_thresholds_sigma_prime_never_takes(threshold):
     with pytest.raises(ValueError, match="threshold"):
-        _plot.vanishing_gradient_bound(threshold)
+        plot.vanishing_gradient_bound(threshold)
 
 
 @pytest.mark.parametrize("dtype", KERNEL_DTYPES, ids=dtype_id)
@@ -54,16 +54,16 @@ def test_sigmoid_derivative_is_below_the_threshold_exactly_beyond_the_bound(vari
     # The plot's grid, and the 8 floats of `dtype` on either side of the bound
     # (one float step moves sigma' there by ~5 of its ulps).  The float nearest
     # the bound itself is left out: sigma' there is within half an ulp of 0.01.
-    x0 = dtype.type(_plot.vanishing_gradient_bound())
+    x0 = dtype.type(plot.vanishing_gradient_bound())
     below, above = [x0], [x0]
     for _ in range(8):
         below.append(np.nextafter(below[-1], dtype.type(0)))
         above.append(np.nextafter(above[-1], dtype.type(np.inf)))
     near = np.array(below[1:] + above[1:], dtype=dtype)
-    grid = np.linspace(*_plot.X_RANGE, _plot.SAMPLES, dtype=dtype)
+    grid = np.linspace(*plot.X_RANGE, plot.SAMPLES, dtype=dtype)
     x = np.concatenate([grid, near, -near])
     x = x[np.abs(x) != x0]
-    threshold = dtype.type(_plot.VANISHING_GRADIENT)
+    threshold = dtype.type(plot.VANISHING_GRADIENT)
     slope = csigmoid.sigmoid_derivative(x)
     beyond = np.abs(x) > x0
     assert np.all(slope[beyond] < threshold)
@@ -76,10 +76,10 @@ def test_figure_shades_exactly_beyond_the_bound():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure = _plot.draw(plt)
+    figure = plot.draw(plt)
     try:
         (axes,) = figure.axes
-        x0 = _plot.vanishing_gradient_bound()
+        x0 = plot.vanishing_gradient_bound()
         spans = []
         for patch in axes.patches:
             if patch.get_gid() == "vanishing-gradient":
@@ -89,7 +89,7 @@ def test_figure_shades_exactly_beyond_the_bound():
         spans.sort()
         assert len(spans) == 2
         (left_start, left_end), (right_start, right_end) = spans
-        assert (left_start, right_end) == _plot.X_RANGE
+        assert (left_start, right_end) == plot.X_RANGE
         assert left_end == pytest.approx(-x0, rel=1e-15)
         assert right_start == pytest.approx(x0, rel=1e-15)
         y, dy = (line.get_ydata() for line in axes.lines[:2])
@@ -133,7 +133,7 @@ def test_plot_command_writes_sigmoid_png_in_the_current_directory_by_default(tmp
     pytest.importorskip("matplotlib")
     done = run_plot(tmp_path)
     assert done.returncode == 0, done.stderr
-    path = tmp_path / _plot.DEFAULT_FILE
+    path = tmp_path / plot.DEFAULT_FILE
     assert str(path) in done.stdout
     assert_is_the_figure(path)
 
@@ -146,7 +146,7 @@ def test_plot_command_without_matplotlib_says_how_to_install_it(tmp_path):
     )
     done = run_plot(tmp_path, "figure.png", code=blocked)
     assert done.returncode == 1
-    assert _plot.INSTALL_HINT in done.stderr
+    assert plot.INSTALL_HINT in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "figure.png").exists()
 
@@ -209,7 +209,7 @@ def test_plot_command_names_the_formats_for_an_unknown_suffix(argv, tmp_path, mo
 
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as stop:
-        _plot.main(argv)
+        plot.main(argv)
     assert stop.value.code == 2
     error = capsys.readouterr().err.splitlines()[-1]
     assert "suffix must name a format matplotlib writes" in error and repr(argv[0]) in error
@@ -228,7 +228,7 @@ def test_plot_command_names_the_formats_for_an_unknown_suffix(argv, tmp_path, mo
 def test_plot_command_rejects_bad_arguments(argv, message, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as stop:
-        _plot.main(argv)
+        plot.main(argv)
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert "usage: python -m csigmoid plot" in err and message in err
@@ -237,7 +237,7 @@ def test_plot_command_rejects_bad_arguments(argv, message, tmp_path, monkeypatch
 
 def test_plot_command_help_explains_it(capsys):
     with pytest.raises(SystemExit) as stop:
-        _plot.main(["--help"])
+        plot.main(["--help"])
     assert stop.value.code == 0
     out = capsys.readouterr().out
-    assert "FILE" in out and "sigmoid.png" in out and "svg, pdf" in out and _plot.INSTALL_HINT in out
+    assert "FILE" in out and "sigmoid.png" in out and "svg, pdf" in out and plot.INSTALL_HINT in out

@@ -19,7 +19,9 @@ import numpy as np
 import pytest
 
 import csigmoid
-from csigmoid import _api, _cpu, sigmoid, sigmoid_and_derivative, sigmoid_backward, sigmoid_derivative
+from csigmoid import sigmoid, sigmoid_and_derivative, sigmoid_backward, sigmoid_derivative
+from csigmoid._ufunc import ufuncs
+from csigmoid._cpu import features
 
 from layouts import KERNEL_DTYPES, assert_identical, dtype_id, sample_values
 
@@ -108,7 +110,7 @@ def test_threads_are_bounded_by_callers_times_openmp_threads():
     max_threads() - 1 extra threads per caller, none under csigmoid.threads(1)."""
     callers = 8
     x = read_only(np.linspace(-5, 5, 1 << 20))
-    for limit, extra_per_caller in ((1, 0), (None, _cpu.max_threads() - 1)):
+    for limit, extra_per_caller in ((1, 0), (None, features.max_threads() - 1)):
         computed = threading.Barrier(callers + 1)
         counted = threading.Barrier(callers + 1)
 
@@ -146,13 +148,13 @@ def test_csigmoid_threads_and_threadpoolctl_limit_a_callers_threads():
         # threads that earlier tests ran may still be exiting meanwhile
         before = thread_ids()
         with csigmoid.threads(1):
-            seen["max_threads under threads(1)"] = _api.max_threads()
+            seen["max_threads under threads(1)"] = ufuncs.max_threads()
             sigmoid(x)
         seen["threads(1)"] = len(thread_ids() - before)
         for limit in ({"user_api": "openmp"}, {}):
             label = f"threadpool_limits(1{', user_api=openmp' if limit else ''})"
             with threadpoolctl.threadpool_limits(1, **limit):
-                seen[f"max_threads under {label}"] = _cpu.max_threads()
+                seen[f"max_threads under {label}"] = features.max_threads()
                 sigmoid(x)
             seen[label] = len(thread_ids() - before)
         sigmoid(x)
@@ -170,13 +172,13 @@ def test_csigmoid_threads_and_threadpoolctl_limit_a_callers_threads():
         "max_threads under threadpool_limits(1)": 1,
         "threadpool_limits(1)": 0,
     }
-    if _cpu.openmp_runtime() == "libgomp":
+    if features.openmp_runtime() == "libgomp":
         # a pool per calling thread: this fresh thread's first team starts its workers
-        assert default == _cpu.max_threads() - 1
+        assert default == features.max_threads() - 1
     else:
         # LLVM's libomp keeps one pool for the process and lends its idle workers
         # (started by earlier calls from other threads) to any caller
-        assert 0 <= default <= _cpu.max_threads() - 1
+        assert 0 <= default <= features.max_threads() - 1
 
 
 def test_threadpoolctl_sees_csigmoids_openmp_runtime():
@@ -184,7 +186,7 @@ def test_threadpoolctl_sees_csigmoids_openmp_runtime():
     the one library whose limit, set on it alone, lowers csigmoid's
     omp_get_max_threads(), and it is the runtime show_config names."""
     threadpoolctl = pytest.importorskip("threadpoolctl")
-    runtime, default = _cpu.openmp_runtime(), _cpu.max_threads()
+    runtime, default = features.openmp_runtime(), features.max_threads()
     if runtime is None:
         pytest.skip("built without OpenMP (show_config says so): no runtime of csigmoid's to see")
     if default < 2:
@@ -194,9 +196,9 @@ def test_threadpoolctl_sees_csigmoids_openmp_runtime():
     reaching_csigmoid = []
     for lib in listed:
         with controller.select(filepath=lib["filepath"]).limit(limits=1):
-            if _cpu.max_threads() == 1:
+            if features.max_threads() == 1:
                 reaching_csigmoid.append(lib)
-    assert _cpu.max_threads() == default
+    assert features.max_threads() == default
     assert [lib["prefix"] for lib in reaching_csigmoid] == [runtime], listed
 
 
@@ -220,7 +222,7 @@ def test_call_from_inside_an_openmp_parallel_region_adds_no_threads():
     x = read_only(np.linspace(-50, 50, 1 << 20))
     with csigmoid.threads(1):
         expected = sigmoid(x)
-    fresh = _api.contention_state()
+    fresh = ufuncs.contention_state()
     outer_team = 4
     seen = []
 
@@ -236,31 +238,31 @@ def test_call_from_inside_an_openmp_parallel_region_adds_no_threads():
     # the outer team's own threads, and not one more
     assert max(count for count, _ in seen) <= before + outer_team - 1
     # a region OpenMP ran on one thread is no race lost by a team: no serial period follows
-    assert _api.contention_state() == fresh
+    assert ufuncs.contention_state() == fresh
 
 
 def test_threads_limit_nests_and_belongs_to_the_thread_that_sets_it():
-    default = _api.max_threads()
+    default = ufuncs.max_threads()
     seen_elsewhere = []
     with csigmoid.threads(1):
-        assert _api.max_threads() == 1
+        assert ufuncs.max_threads() == 1
         with csigmoid.threads(None):
-            assert _api.max_threads() == default
+            assert ufuncs.max_threads() == default
         with csigmoid.threads(default + 5):  # only lowers: OpenMP's maximum still holds
-            assert _api.max_threads() == default
-        other = threading.Thread(target=lambda: seen_elsewhere.append(_api.max_threads()))
+            assert ufuncs.max_threads() == default
+        other = threading.Thread(target=lambda: seen_elsewhere.append(ufuncs.max_threads()))
         other.start()
         other.join()
-        assert _api.max_threads() == 1
-    assert _api.max_threads() == default
+        assert ufuncs.max_threads() == 1
+    assert ufuncs.max_threads() == default
     assert seen_elsewhere == [default]
 
 
 def test_threads_limit_is_restored_when_the_block_raises():
-    default = _api.max_threads()
+    default = ufuncs.max_threads()
     with pytest.raises(RuntimeError), csigmoid.threads(1):
         raise RuntimeError
-    assert _api.max_threads() == default
+    assert ufuncs.max_threads() == default
 
 
 @pytest.mark.parametrize(
@@ -270,7 +272,7 @@ def test_threads_refuses_bad_counts_by_name(bad, error):
     with pytest.raises(error, match="csigmoid.threads: n must"):
         with csigmoid.threads(bad):
             pass
-    assert _api.max_threads() == _cpu.max_threads()
+    assert ufuncs.max_threads() == features.max_threads()
 
 
 @pytest.mark.parametrize("dtype", KERNEL_DTYPES, ids=dtype_id)
@@ -288,10 +290,10 @@ def test_threads_limit_gives_the_same_bits(dtype):
 def limit_here():
     """The csigmoid.threads limit the calls made here get (0: none), as the
     inner loops read it, and as max_threads() reports it."""
-    limit = _api.current_thread_limit()
-    expected = min(limit, _cpu.max_threads()) if limit else None
+    limit = ufuncs.current_thread_limit()
+    expected = min(limit, features.max_threads()) if limit else None
     if expected is not None:
-        assert _api.max_threads() == expected
+        assert ufuncs.max_threads() == expected
     return limit
 
 
@@ -343,9 +345,9 @@ def test_a_task_switch_changes_the_threads_a_large_call_uses():
     starts no OpenMP thread; after both, a call with no limit starts
     max_threads() - 1.  The inner loop (no GIL) reads the limit of the task
     that runs, not the last one set in the thread."""
-    if _cpu.openmp_runtime() != "libgomp":
+    if features.openmp_runtime() != "libgomp":
         pytest.skip("counts the threads of libgomp's per-thread pool")
-    if _cpu.max_threads() < 2:
+    if features.max_threads() < 2:
         pytest.skip("OpenMP allows one thread here: nothing to limit")
     thread_ids()
     x = read_only(np.linspace(-5, 5, 1 << 20))
@@ -370,7 +372,7 @@ def test_a_task_switch_changes_the_threads_a_large_call_uses():
         await one_thread(b_open)
         a_done.set()
         await b
-        _api.forget_contention()
+        ufuncs.forget_contention()
         before = thread_ids()
         sigmoid(x)
         seen["default"] = len(thread_ids() - before)
@@ -378,7 +380,7 @@ def test_a_task_switch_changes_the_threads_a_large_call_uses():
     worker = threading.Thread(target=asyncio.run, args=(main(),))
     worker.start()
     worker.join()
-    assert seen == {"under threads(1)": 0, "default": _cpu.max_threads() - 1}
+    assert seen == {"under threads(1)": 0, "default": features.max_threads() - 1}
 
 
 def test_tasks_and_threads_that_copied_the_context_hold_the_limit_while_the_block_is_open():
@@ -566,8 +568,8 @@ def test_an_interrupted_block_never_leaves_its_limit():
         try:
             one_round(delay)
         except Interrupted:
-            return True, _api.current_thread_limit()
-        return False, _api.current_thread_limit()
+            return True, ufuncs.current_thread_limit()
+        return False, ufuncs.current_thread_limit()
 
     previous = signal.signal(signal.SIGALRM, handler)
     rng = random.Random(7)

@@ -1,4 +1,4 @@
-"""The type information (py.typed and the stubs csigmoid/_api.pyi, _cpu.pyi)
+"""The type information (py.typed and the stubs csigmoid/_ufunc/ufuncs.pyi, _cpu/features.pyi)
 as a type checker sees it in the installed package: `mypy --strict` on
 tests/typing_usage.py (every overload, asserted statically and at run time),
 on tests/typing_rejected.py (an error on each line the stubs must reject, and
@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 
 import csigmoid
-from csigmoid import _api, _cpu
+from csigmoid._ufunc import ufuncs
+from csigmoid._cpu import features
 
 TESTS = Path(__file__).resolve().parent
 EXAMPLES = sorted((TESTS.parent / "examples").glob("*.py"))
 INSTALLED = Path(csigmoid.__file__).resolve().parent
-TYPE_FILES = ("py.typed", "_api.pyi", "_cpu.pyi")
+TYPE_FILES = ("py.typed", "_ufunc/ufuncs.pyi", "_cpu/features.pyi")
 REJECTED = TESTS / "typing_rejected.py"
 REJECTED_MARK = "# rejected"
 # mypy's settings ([tool.mypy]); cibuildwheel copies pyproject.toml beside the tests
@@ -100,9 +101,9 @@ def test_the_stubs_reject_each_marked_line_and_no_other(mypy_cache):
         f"accepted, though marked: {accepted}\nerrors on unmarked lines: {unexpected}\n{result.stdout}"
     )
     # mypy's log names each module's file, whether parsed or found in the cache
-    stubs_read = set(re.findall(r"\S+[\\/]csigmoid[\\/]_api\.pyi", result.stderr))
+    stubs_read = set(re.findall(r"\S+[\\/]csigmoid[\\/]_ufunc[\\/]ufuncs\.pyi", result.stderr))
     assert stubs_read, result.stderr
-    assert all(os.path.samefile(path, INSTALLED / "_api.pyi") for path in stubs_read), stubs_read
+    assert all(os.path.samefile(path, INSTALLED / "_ufunc" / "ufuncs.pyi") for path in stubs_read), stubs_read
 
 
 def test_what_the_stubs_reject_fails_at_run_time():
@@ -116,14 +117,14 @@ def test_the_stubs_match_the_compiled_modules(mypy_cache, tmp_path):
     with the parameters of each function; the stubs themselves pass mypy."""
     allowlist = tmp_path / "allowlist.txt"
     # Cython's doctest table in each extension module, not part of its API
-    allowlist.write_text("csigmoid._api.__test__\ncsigmoid._cpu.__test__\n")
+    allowlist.write_text("csigmoid._ufunc.ufuncs.__test__\ncsigmoid._cpu.features.__test__\n")
     result = run_in_empty_folder(
         [
             sys.executable,
             "-m",
             "mypy.stubtest",
-            "csigmoid._api",
-            "csigmoid._cpu",
+            "csigmoid._ufunc.ufuncs",
+            "csigmoid._cpu.features",
             "--allowlist",
             str(allowlist),
         ],
@@ -145,7 +146,7 @@ def stub_names(path):
     return {name for name in names if not name.startswith("_")}
 
 
-@pytest.mark.parametrize("module", [_api, _cpu], ids=lambda module: module.__name__)
+@pytest.mark.parametrize("module", [ufuncs, features], ids=lambda module: module.__name__)
 def test_every_public_name_of_a_compiled_module_is_in_its_stub(module):
     """The other direction, which stubtest does not check for objects whose
     __module__ is another (the ufuncs say "csigmoid", for pickle)."""
@@ -154,7 +155,7 @@ def test_every_public_name_of_a_compiled_module_is_in_its_stub(module):
         for name, value in vars(module).items()
         if not name.startswith("_") and not isinstance(value, types.ModuleType)
     }
-    stub = stub_names(INSTALLED / f"{module.__name__.rsplit('.', 1)[1]}.pyi")
+    stub = stub_names(Path(module.__file__).with_name(module.__name__.rsplit(".", 1)[1] + ".pyi"))
     assert runtime == stub, f"only at run time: {runtime - stub}; only in the stub: {stub - runtime}"
 
 

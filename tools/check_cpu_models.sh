@@ -103,9 +103,9 @@ set +e
 (cd "$work" && "$py_sandy" -c '
 import numpy as np
 import csigmoid
-from csigmoid import _api
-import csigmoid._kernels_avx2 as avx2
-_api.use_kernels(avx2.kernel_table)
+from csigmoid._ufunc import ufuncs
+import csigmoid._kernels.avx2 as avx2
+ufuncs.use_kernels(avx2.kernel_table)
 csigmoid.sigmoid(np.linspace(-5, 5, 10_000))
 print("the avx2 kernels ran")' >"$work/control.log" 2>&1)
 status=$?
@@ -132,13 +132,14 @@ import io
 import sys
 
 import csigmoid
-from csigmoid import _cpu, _isa
+from csigmoid._cpu import features
+from csigmoid._cpu import variants
 
 level = sys.argv[1]
-assert _cpu.cpu_level() == level, f"CPU level {_cpu.cpu_level()}, expected {level}"
-assert _isa.current_variant() == level, f"kernel {_isa.current_variant()}, expected {level}"
-above = _cpu.LEVELS[_cpu.LEVELS.index(level) + 1:]
-imported = [v for v in above if f"csigmoid._kernels_{v}" in sys.modules]
+assert features.cpu_level() == level, f"CPU level {features.cpu_level()}, expected {level}"
+assert variants.current_variant() == level, f"kernel {variants.current_variant()}, expected {level}"
+above = features.LEVELS[features.LEVELS.index(level) + 1:]
+imported = [v for v in above if f"csigmoid._kernels.{v}" in sys.modules]
 assert not imported, f"imported the {imported} kernels, which this CPU cannot run"
 report = io.StringIO()
 csigmoid.show_config(report)

@@ -142,7 +142,7 @@ for module in _api _cpu _kernels_baseline _kernels_avx2 _kernels_avx512; do
     grep -qE "^csigmoid/$module\..*\.so$" "$work/wheel.txt" || fail "the wheel lacks the $module extension"
 done
 # PEP 561: without py.typed a type checker ignores the stubs of the compiled modules
-for typed in py.typed _api.pyi _cpu.pyi; do
+for typed in py.typed _api.pyi features.pyi; do
     grep -qxF "csigmoid/$typed" "$work/wheel.txt" || fail "the wheel lacks csigmoid/$typed"
 done
 ok "wheel: the five extensions (_api, _cpu, kernels baseline/avx2/avx512), py.typed and the _api/_cpu stubs; no .c, tests or caches"
@@ -262,7 +262,7 @@ import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import csigmoid
-from csigmoid import _cpu
+from csigmoid._cpu import features
 
 libs = Path(csigmoid.__file__).resolve().parent.parent / "csigmoid.libs"
 openmp = [lib for lib in threadpool_info() if lib["user_api"] == "openmp"]
@@ -276,15 +276,15 @@ assert bundled[0]["prefix"] == "libgomp", bundled
 def os_threads():
     return len(os.listdir("/proc/self/task"))
 
-default = _cpu.max_threads()
+default = features.max_threads()
 x = np.linspace(-30.0, 30.0, 4_000_000)      # ~2M elements a thread: split whenever it can be
 with threadpool_limits(limits=1, user_api="openmp"):
-    assert _cpu.max_threads() == 1, _cpu.max_threads()
+    assert features.max_threads() == 1, features.max_threads()
     before = os_threads()
     limited = csigmoid.sigmoid(x)
     # libgomp starts its worker threads at the first parallel region that uses them
     assert os_threads() == before, "a call under threadpool_limits(1) started threads"
-assert _cpu.max_threads() == default
+assert features.max_threads() == default
 unlimited = csigmoid.sigmoid(x)
 started = os_threads() - before
 assert started == default - 1, f"{started} OpenMP workers started for {default} threads"
@@ -313,9 +313,9 @@ env_noomp="$work/venv-noomp"
 new_venv "$env_noomp"
 logged "$env_noomp.log" "$env_noomp/bin/python" -m pip install --only-binary=:all: "${noomp_wheel}[test]"
 (cd "$outside" && "$env_noomp/bin/python" -c "
-from csigmoid import _cpu
-assert _cpu.openmp_version() == 0 and _cpu.openmp_runtime() is None, _cpu.openmp_version()
-assert _cpu.max_threads() == 1, _cpu.max_threads()
+from csigmoid._cpu import features
+assert features.openmp_version() == 0 and features.openmp_runtime() is None, features.openmp_version()
+assert features.max_threads() == 1, features.max_threads()
 ") || fail "the build without OpenMP reports OpenMP or more than one thread"
 ok "openmp_version() 0, max_threads() 1"
 # CSIGMOID_DISABLE_OPENMP tells the suite that this build left OpenMP out on

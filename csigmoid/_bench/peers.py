@@ -13,7 +13,7 @@ ratio to the best peer and to the copy.  ``--targets`` adds the project's own
 speed targets (TARGETS below), met or not; BENCHMARKS.md records them.
 
 Method: for each thread count, the contenders are timed one after another,
-each by a fresh worker process (csigmoid._bench_worker) that imports only
+each by a fresh worker process (csigmoid._bench.worker) that imports only
 its own library.  So no other library's thread pool exists while a
 contender runs: pools spin for a while after their calls, and one still
 spinning shares the cores with whoever runs next.  The whole sequence is
@@ -35,8 +35,10 @@ import subprocess
 import sys
 
 import csigmoid
-from csigmoid import _cpu, _isa, _plot
-from csigmoid._bench_worker import COPY, CSIGMOID, NOT_INSTALLED, PEERS
+from csigmoid._cpu import features
+from csigmoid._cpu import variants
+from csigmoid._bench import plot as figures
+from csigmoid._bench.worker import COPY, CSIGMOID, NOT_INSTALLED, PEERS
 
 OPERATIONS = (
     "sigmoid",
@@ -143,7 +145,7 @@ def run_worker(contender, threads, args):
         sys.executable,
         *(["-P"] if getattr(sys.flags, "safe_path", False) else []),
         "-m",
-        "csigmoid._bench_worker",
+        "csigmoid._bench.worker",
         json.dumps(spec),
     ]
     done = subprocess.run(command, env=worker_environment(threads), capture_output=True, text=True)
@@ -201,9 +203,9 @@ def describe_machine():
         "cpu": cpu_model(),
         "logical_cpus": os.cpu_count(),
         "platform": platform.platform(),
-        "kernel_variant": _isa.current_variant(),
-        "openmp": _cpu.openmp_runtime(),
-        "max_threads": _cpu.max_threads(),
+        "kernel_variant": variants.current_variant(),
+        "openmp": features.openmp_runtime(),
+        "max_threads": features.max_threads(),
         "load_average_start": os.getloadavg() if hasattr(os, "getloadavg") else None,
         "versions": {"python": platform.python_version()},
     }
@@ -317,7 +319,7 @@ def plot(results, path):
             ax.grid(True, which="both", alpha=0.3)
             ax.legend(fontsize=6, ncol=2)
     figure.tight_layout()
-    _plot.save(figure, path)
+    figures.save(figure, path)
     plt.close(figure)
     print(f"plot written to {path}")
 
@@ -337,7 +339,7 @@ def parse_args(argv):
         help="comma-separated array sizes, e.g. 1e2,1e4,1e6 (default: %(default)s)",
     )
     parser.add_argument("--dtypes", default="float32,float64", help="default: %(default)s")
-    all_threads = str(_cpu.max_threads())
+    all_threads = str(features.max_threads())
     parser.add_argument(
         "--threads",
         default=",".join(dict.fromkeys(["1", all_threads])),
@@ -398,7 +400,7 @@ def parse_args(argv):
     args.peers = choices(args.peers, PEERS, "--peers")
     # say so now, not after minutes of timing
     for option, path in (("--json", args.json), ("--plot", args.plot)):
-        folder = path and _plot.missing_folder(path)
+        folder = path and figures.missing_folder(path)
         if folder:
             parser.error(f"{option}: the folder {folder} does not exist (create it first)")
     if args.plot:
@@ -408,7 +410,7 @@ def parse_args(argv):
         except ImportError:
             parser.error('--plot needs matplotlib: python -m pip install "csigmoid[bench]"')
         try:
-            _plot.figure_format(args.plot, FigureCanvasBase.get_supported_filetypes())
+            figures.figure_format(args.plot, FigureCanvasBase.get_supported_filetypes())
         except ValueError as error:
             parser.error(f"--plot: {error}")
     return args

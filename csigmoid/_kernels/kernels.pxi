@@ -25,14 +25,14 @@ from libc.stdint cimport int64_t, uint32_t, uint64_t
 from libc.string cimport memcpy
 from cpython.pycapsule cimport PyCapsule_New
 
-from csigmoid._kernel_table cimport (
+from csigmoid._kernels.table cimport (
     KernelTable, Operation, TeamTiming, OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE,
     OP_BACKWARD, OP_LOGIT, OP_LOG_SIGMOID, OP_COPY,
 )
 
-include "_driver.pxi"
+include "../_parallel/driver.pxi"
 
-cdef extern from "_fp.h" nogil:
+cdef extern from "floating_point.h" nogil:
     const bint HAS_FMA "CSIGMOID_HAS_FMA"
     uint32_t f32_bits "csigmoid_f32_bits"(float f)
     float f32_from_bits "csigmoid_f32_from_bits"(uint32_t u)

@@ -21,7 +21,7 @@ import mpmath as mp
 import numpy as np
 
 mp.mp.dps = 60
-HEADER = pathlib.Path(__file__).resolve().parent.parent / "csigmoid" / "_exp_constants.h"
+HEADER = pathlib.Path(__file__).resolve().parent.parent / "csigmoid" / "exp_constants.h"
 LN2 = mp.log(2)
 
 # (C name, precision in bits, half-width of the interval, degree of e**r's polynomial).

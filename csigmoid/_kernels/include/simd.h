@@ -30,7 +30,7 @@
 #include <immintrin.h>
 #include <stdint.h>
 
-#include "_exp_constants.h"
+#include "exp_constants.h"
 
 #if defined(__AVX512F__) && defined(__AVX512DQ__) && defined(__AVX512VL__)
 #define CSIGMOID_AVX512 1
@@ -336,13 +336,13 @@ static inline simd_f32 simd_exp_neg_abs_f32(simd_f32 x)
 
 #define SIMD_T f64
 #define SIMD_REAL double
-#include "_simd_sigmoid.h"
+#include "simd_sigmoid.h"
 #undef SIMD_T
 #undef SIMD_REAL
 
 #define SIMD_T f32
 #define SIMD_REAL float
-#include "_simd_sigmoid.h"
+#include "simd_sigmoid.h"
 #undef SIMD_T
 #undef SIMD_REAL
 

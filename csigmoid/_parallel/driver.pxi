@@ -33,13 +33,13 @@
 from cython.parallel cimport prange
 from libc.stdint cimport int64_t
 
-from csigmoid._kernel_table cimport TeamTiming
-from csigmoid._openmp cimport omp_get_num_threads, omp_get_thread_num, omp_get_wtime
+from csigmoid._kernels.table cimport TeamTiming
+from csigmoid._parallel.openmp cimport omp_get_num_threads, omp_get_thread_num, omp_get_wtime
 
-cdef extern from "_atomic.h" nogil:
+cdef extern from "atomic_ops.h" nogil:
     int64_t atomic_fetch_add "csigmoid_atomic_fetch_add"(int64_t* p, int64_t value)
 
-cdef extern from "_thread_clock.h" nogil:
+cdef extern from "thread_clock.h" nogil:
     int64_t thread_cpu_ticks "csigmoid_thread_cpu_ticks"()
     int64_t wall_ticks "csigmoid_wall_ticks"()
 

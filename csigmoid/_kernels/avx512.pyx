@@ -1,5 +1,5 @@
 # cython: cdivision=True, boundscheck=False, wraparound=False, initializedcheck=False
 # (cdivision matters: without it every division carries a zero check that stops vectorization)
 # The kernels compiled for the avx512 instruction-set level (flags: setup.py).
-include "_kernels.pxi"
-include "_sigmoid_simd.pxi"
+include "kernels.pxi"
+include "sigmoid_simd.pxi"

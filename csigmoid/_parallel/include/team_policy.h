@@ -81,7 +81,7 @@
 
 #include <stdint.h>
 
-#include "_atomic.h"
+#include "atomic_ops.h"
 
 /* Below this many elements per thread, starting OpenMP threads costs more
  * than the work they share.  Measured on the development machine (2 cores,

@@ -3,7 +3,7 @@ its cgroup CPU quota (cgroup v1 ``cpu.cfs_quota_us`` / ``cpu.cfs_period_us``
 or v2 ``cpu.max``; a fractional quota rounded up), as loky's ``cpu_count``
 counts them.  OpenMP runtimes size their teams from the affinity mask alone,
 so a container limited to 2 CPUs on a 64-core node would start 64 threads
-per call; csigmoid's default thread count (``_api.default_threads``) is
+per call; csigmoid's default thread count (``ufuncs.default_threads``) is
 this count instead.
 
 Counted at import (``USABLE``) and again by ``recount()``, which
@@ -94,10 +94,10 @@ def recount() -> CpuCount:
     """Count the usable CPUs again (``USABLE``) and make the default thread
     count of later calls respect the new count."""
     global USABLE
-    from csigmoid import _api
+    from csigmoid._ufunc import ufuncs
 
     USABLE = usable_cpus()  # type: ignore[no-untyped-call]
-    _api.use_cpu_count(USABLE.count, USABLE.affinity)
+    ufuncs.use_cpu_count(USABLE.count, USABLE.affinity)
     return USABLE
 
 

@@ -1,9 +1,9 @@
 # What the machine and the build offer: the instruction-set level the CPU
 # supports, the compiler, and the OpenMP build and runtime.  Compiled for
 # the baseline, so it is always safe to import.
-from csigmoid._openmp cimport OPENMP_VERSION, omp_get_max_threads
+from csigmoid._parallel.openmp cimport OPENMP_VERSION, omp_get_max_threads
 
-cdef extern from "_cpu_features.h":
+cdef extern from "cpu_features.h":
     int cpu_level_code "csigmoid_cpu_level"()
     const char* COMPILER "CSIGMOID_COMPILER"
     const char* OPENMP_RUNTIME "CSIGMOID_OPENMP_RUNTIME"

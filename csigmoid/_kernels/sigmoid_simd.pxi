@@ -3,7 +3,7 @@
 # _kernels_avx2.pyx and _kernels_avx512.pyx include this after _kernels.pxi;
 # the baseline variant includes _sigmoid_portable.pxi instead.
 
-cdef extern from "_simd.h" nogil:
+cdef extern from "simd.h" nogil:
     void simd_sigmoid_span_f32(const float* x, float* y, int64_t n)
     void simd_sigmoid_span_f64(const double* x, double* y, int64_t n)
     void simd_sigmoid_parts_span_f32(const float* x, float* y, float* dy, int64_t n)

@@ -1,7 +1,7 @@
 """One contender of ``python -m csigmoid bench``, timed in a process of its own.
 
-csigmoid._bench starts this module once per contender and pass
-(``python -m csigmoid._bench_worker SPEC``, SPEC a JSON object) so that no
+csigmoid._bench.peers starts this module once per contender and pass
+(``python -m csigmoid._bench.worker SPEC``, SPEC a JSON object) so that no
 other library's thread pool lives in the process: a pool whose threads still
 spin after its own calls would share the cores with the contender being
 timed.  The worker imports only its own library (and NumPy), sets that
@@ -66,7 +66,7 @@ class Arrays:
 
 # Each *_calls(threads) returns (version, make): make(operation, arrays) is a
 # zero-argument callable doing that operation once, or None where the library
-# has no such function.  Thread counts: csigmoid._bench sets OMP_NUM_THREADS
+# has no such function.  Thread counts: csigmoid._bench.peers sets OMP_NUM_THREADS
 # (csigmoid's and torch's OpenMP) and the other libraries' variables in the
 # worker's environment; the calls below set them again where a library has
 # its own switch.
@@ -74,7 +74,7 @@ class Arrays:
 
 def csigmoid_calls(threads):
     import csigmoid
-    from csigmoid import _api
+    from csigmoid._ufunc import ufuncs
 
     def make(operation, a):
         x, out, out2 = a.x, a.out, a.out2
@@ -90,7 +90,7 @@ def csigmoid_calls(threads):
     def make_copy(operation, a):
         if operation == "sigmoid-alloc":
             return None
-        return lambda: _api.parallel_copy(a.x, a.out)
+        return lambda: ufuncs.parallel_copy(a.x, a.out)
 
     return csigmoid.__version__, make, make_copy
 
@@ -238,7 +238,7 @@ def torch_calls(threads):
 
 
 def jax_calls(threads):
-    # the thread count was set before the import, in XLA_FLAGS (csigmoid._bench)
+    # the thread count was set before the import, in XLA_FLAGS (csigmoid._bench.peers)
     import jax
     import jax.numpy as jnp
 

@@ -39,7 +39,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from csigmoid import _cpu_count
+from csigmoid._cpu import usable
 
 SCENARIOS = ("matmul", "processes", "beside", "quota")
 DEFAULT, ONE_THREAD, TORCH = "csigmoid", "csigmoid 1 thread", "torch"
@@ -99,11 +99,11 @@ def child(spec):
             **percentiles(times),
         }
         if spec["contender"] != TORCH:
-            from csigmoid import _api
+            from csigmoid._ufunc import ufuncs
 
-            report["max_threads"] = _api.max_threads()
-            report["threads_from"] = _api.max_threads_source()
-            report["usable"] = _cpu_count.USABLE.detail
+            report["max_threads"] = ufuncs.max_threads()
+            report["threads_from"] = ufuncs.max_threads_source()
+            report["usable"] = usable.USABLE.detail
     print(json.dumps(report), flush=True)
 
 
@@ -139,7 +139,7 @@ def python_command():
 def run_together(specs, busy=0, cgroup_procs=None):
     """Start one child per spec (and `busy` pure CPU loops), let them warm up,
     start them at one moment; their reports."""
-    command = python_command() + ["-m", "csigmoid._bench_contention", "--child"]
+    command = python_command() + ["-m", "csigmoid._bench.contention", "--child"]
     if cgroup_procs is not None:
         # the child enters the group before Python starts, so csigmoid's import sees the quota
         command = ["sh", "-c", 'echo $$ > "$0" && exec "$@"', str(cgroup_procs)] + command
@@ -168,13 +168,13 @@ def run_together(specs, busy=0, cgroup_procs=None):
 
 
 @contextlib.contextmanager
-def cpu_quota_group(cpus=1, root=Path(_cpu_count.CGROUP_ROOT)):
+def cpu_quota_group(cpus=1, root=Path(usable.CGROUP_ROOT)):
     """A new cgroup whose CPU quota is `cpus` CPUs, for the duration of the
     block: yields its cgroup.procs file (write a pid there to move a
     process in), or a string saying why no group could be made.  cgroup v1
     (the ``cpu`` hierarchy) where the machine has it, else v2."""
     quota = str(int(cpus * QUOTA_PERIOD_US))
-    v1 = _cpu_count._v1_cpu_mount(root)
+    v1 = usable._v1_cpu_mount(root)
     name = f"csigmoid-bench-{os.getpid()}"
     group = Path(v1 if v1 is not None else root) / name
     if v1 is None and "cpu" not in _read(root / "cgroup.subtree_control").split():
@@ -453,15 +453,16 @@ def main(argv):
     else:
         contenders = CONTENDERS
         torch_note = f"torch {torch.__version__} ({torch.get_num_threads()} threads)"
-    from csigmoid import _api, _isa
+    from csigmoid._ufunc import ufuncs
+    from csigmoid._cpu import variants
 
-    cpus = _cpu_count.USABLE.count
+    cpus = usable.USABLE.count
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     print(
         f"csigmoid contention bench: {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} logical CPUs, {cpus} usable ({_cpu_count.USABLE.detail}); csigmoid "
-        f"default {_api.max_threads()} threads (from {_api.max_threads_source()}), kernel "
-        f"{_isa.current_variant()}; NumPy {np.__version__}; {torch_note}"
+        f"{os.cpu_count()} logical CPUs, {cpus} usable ({usable.USABLE.detail}); csigmoid "
+        f"default {ufuncs.max_threads()} threads (from {ufuncs.max_threads_source()}), kernel "
+        f"{variants.current_variant()}; NumPy {np.__version__}; {torch_note}"
     )
     print(f"command: python -m csigmoid bench --contention {' '.join(argv)}".rstrip())
     if load:

@@ -20,12 +20,12 @@ from cython cimport floating as real
 from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.stdint cimport int64_t
 
-from csigmoid._kernel_table cimport (
+from csigmoid._kernels.table cimport (
     KernelTable, Operation, TeamTiming,
     OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE, OP_BACKWARD, OP_LOGIT, OP_LOG_SIGMOID,
     OP_COPY,
 )
-from csigmoid._openmp cimport omp_get_max_threads, omp_get_thread_limit
+from csigmoid._parallel.openmp cimport omp_get_max_threads, omp_get_thread_limit
 from cpython.contextvars cimport PyContextVar_Reset, PyContextVar_Set, get_value
 cimport cython
 
@@ -33,10 +33,12 @@ import contextvars
 
 import numpy as np
 
-from csigmoid import _cpu_count, _docstrings, _ecosystem
+from csigmoid import _ecosystem
+from csigmoid._cpu import usable
+from csigmoid._ufunc import docstrings
 
-include "_driver.pxi"
-include "_longdouble.pxi"
+include "../_parallel/driver.pxi"
+include "longdouble.pxi"
 
 ctypedef cnp.npy_intp npy_intp
 
@@ -53,18 +55,18 @@ cdef extern from "numpy/halffloat.h" nogil:
     float half_to_float "npy_half_to_float"(cnp.npy_uint16 h)
     cnp.npy_uint16 float_to_half "npy_float_to_half"(float f)
 
-cdef extern from "_fp.h" nogil:
+cdef extern from "floating_point.h" nogil:
     ctypedef struct fpflags "csigmoid_fpflags":
         pass
     void fpflags_save "csigmoid_fpflags_save"(fpflags* saved)
     void fpflags_restore "csigmoid_fpflags_restore"(const fpflags* saved)
 
-cdef extern from "_promotion.h":
+cdef extern from "backward_promoter.h":
     int add_backward_promoter "csigmoid_add_backward_promoter"(object ufunc) except -1
 
 # The per-call thread policy (size, fork, contention); its state lives in
 # this module, the one that calls the kernels.
-cdef extern from "_team.h" nogil:
+cdef extern from "team_policy.h" nogil:
     int watch_forks "csigmoid_team_watch_forks"()
     int team_threads "csigmoid_team_threads"(int64_t n, int cap)
     void team_record "csigmoid_team_record"(int threads, double elapsed, double work)
@@ -91,7 +93,7 @@ cdef extern from "_team.h" nogil:
 # only clears its `active` flag, which any thread's walk then skips.
 cdef extern from *:
     """
-    #include "_atomic.h"
+    #include "atomic_ops.h"
 
     typedef struct csigmoid_limit_link {
         int64_t active;  /* 1 while the block is open; cleared by whichever thread closes it */
@@ -207,11 +209,11 @@ cdef int openmp_default = openmp_max_threads()
 # Whether OMP_NUM_THREADS holds a count OpenMP accepts (libgomp ignores 0,
 # negative and non-numeric values; LLVM's libomp reads 0 as 1, aborts on a
 # negative one and reads others as an arbitrary count: csigmoid ignores them).
-cdef bint openmp_from_environment = _cpu_count.omp_num_threads() is not None
+cdef bint openmp_from_environment = usable.omp_num_threads() is not None
 # The CPUs this process may use and the CPUs of its affinity mask
-# (csigmoid._cpu_count), counted at import and again by show_config().
-cdef int usable_cpus = _cpu_count.USABLE.count
-cdef int affinity_cpus = _cpu_count.USABLE.affinity
+# (csigmoid._cpu.usable), counted at import and again by show_config().
+cdef int usable_cpus = usable.USABLE.count
+cdef int affinity_cpus = usable.USABLE.affinity
 
 
 # The innermost csigmoid.threads block open in the current context, or None.
@@ -255,7 +257,7 @@ cdef int current_limit() noexcept nogil:
 
 @cython.auto_pickle(False)
 cdef class ThreadLimit:
-    """The context manager `csigmoid.threads(n)` returns (csigmoid._threads
+    """The context manager `csigmoid.threads(n)` returns (csigmoid._parallel.threads
     validates n and adds the decorator).  Entering and leaving are C code:
     no Python bytecode, and so no signal handler, runs between setting the
     variable and keeping its token, or between clearing the block and
@@ -372,7 +374,7 @@ def use_cpu_count(int count, int affinity):
     """Make `count` (>= 1) the CPUs the default thread count respects and
     `affinity` those of the affinity mask (OMP_NUM_THREADS's bound), and
     return the previous pair (import and show_config set
-    csigmoid._cpu_count.USABLE's; tests set others)."""
+    csigmoid._cpu.usable.USABLE's; tests set others)."""
     global usable_cpus, affinity_cpus
     cdef tuple previous = (usable_cpus, affinity_cpus)
     usable_cpus = count if count > 1 else 1
@@ -384,7 +386,7 @@ def max_threads_source():
     """What decides max_threads() here: "fork" (a child forked after a
     parallel region), "csigmoid.threads", "threadpoolctl" (or another
     omp_set_num_threads caller), "OMP_NUM_THREADS", "usable CPUs"
-    (csigmoid._cpu_count.USABLE) or "OMP_THREAD_LIMIT"."""
+    (csigmoid._cpu.usable.USABLE) or "OMP_THREAD_LIMIT"."""
     cdef ThreadSource source
     default_threads_from(&source)
     return ("csigmoid.threads", "threadpoolctl", "OMP_NUM_THREADS", "usable CPUs",
@@ -839,7 +841,7 @@ cdef object make_ufunc(Operation operation, str name, int nin, int nout):
         for k in range(nin + nout):
             SIGNATURES[op][t * (nin + nout) + k] = input_type if k < nin else output_type
     name_bytes = name.encode("ascii")
-    doc_bytes = _docstrings.DOCSTRINGS[name].encode("utf-8")
+    doc_bytes = docstrings.DOCSTRINGS[name].encode("utf-8")
     DOCSTRING_BYTES.extend((name_bytes, doc_bytes))
     return new_ufunc(LOOP_FUNCTIONS[op], LOOP_DATA_POINTERS[op], SIGNATURES[op], NTYPES,
                      nin, nout, PyUFunc_None, name_bytes, doc_bytes, 0)
@@ -974,7 +976,7 @@ def dispatch_sigmoid_and_derivative(*args, **kwargs):
 dispatch_sigmoid_and_derivative.__name__ = "sigmoid_and_derivative"
 dispatch_sigmoid_and_derivative.__qualname__ = "sigmoid_and_derivative"
 dispatch_sigmoid_and_derivative.__module__ = "csigmoid"
-dispatch_sigmoid_and_derivative.__doc__ = _docstrings.FUSED_WRAPPER_DOCSTRING
+dispatch_sigmoid_and_derivative.__doc__ = docstrings.FUSED_WRAPPER_DOCSTRING
 dispatch_sigmoid_and_derivative.ufunc = sigmoid_and_derivative
 # inspect.signature follows __wrapped__ to the ufunc's signature, without
 # importing inspect here (tens of milliseconds where NumPy has not imported it)

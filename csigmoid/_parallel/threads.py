@@ -6,14 +6,14 @@ import operator
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from csigmoid import _api
+from csigmoid._ufunc import ufuncs
 
 _Function = TypeVar("_Function", bound=Callable[..., Any])
 
 
-class ThreadLimit(_api.ThreadLimit):
+class ThreadLimit(ufuncs.ThreadLimit):
     """What `csigmoid.threads(n)` returns: a context manager (entered and
-    left in C, see csigmoid._api.ThreadLimit) and a decorator."""
+    left in C, see csigmoid._ufunc.ufuncs.ThreadLimit) and a decorator."""
 
     __slots__ = ()
 

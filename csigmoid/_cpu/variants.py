@@ -12,33 +12,34 @@ import importlib.util
 import os
 import warnings
 
-from csigmoid import _api, _cpu
+from csigmoid._ufunc import ufuncs
+from csigmoid._cpu import features
 
 ENV_VARIABLE = "CSIGMOID_SIMD"
 
 
 def _build_has(level: str) -> bool:
-    return importlib.util.find_spec(f"csigmoid._kernels_{level}") is not None
+    return importlib.util.find_spec(f"csigmoid._kernels.{level}") is not None
 
 
 def available_variants() -> tuple[str, ...]:
     """Levels both built and runnable on this CPU, lowest first."""
-    top = _cpu.LEVELS.index(_cpu.cpu_level())
-    return tuple(level for level in _cpu.LEVELS[: top + 1] if _build_has(level))
+    top = features.LEVELS.index(features.cpu_level())
+    return tuple(level for level in features.LEVELS[: top + 1] if _build_has(level))
 
 
 def _allowed_by_env() -> tuple[str, ...]:
     requested = os.environ.get(ENV_VARIABLE, "").strip().lower()
     if not requested:
-        return _cpu.LEVELS
-    if requested not in _cpu.LEVELS:
+        return features.LEVELS
+    if requested not in features.LEVELS:
         warnings.warn(
-            f"{ENV_VARIABLE}={requested!r} is not one of {', '.join(_cpu.LEVELS)}; ignored",
+            f"{ENV_VARIABLE}={requested!r} is not one of {', '.join(features.LEVELS)}; ignored",
             RuntimeWarning,
             stacklevel=3,
         )
-        return _cpu.LEVELS
-    return _cpu.LEVELS[: _cpu.LEVELS.index(requested) + 1]
+        return features.LEVELS
+    return features.LEVELS[: features.LEVELS.index(requested) + 1]
 
 
 _current: str | None = None
@@ -49,8 +50,8 @@ def use_variant(level: str) -> None:
     global _current
     if level not in available_variants():
         raise ValueError(f"kernel variant {level!r} is not available here; available: {available_variants()}")
-    module = importlib.import_module(f"csigmoid._kernels_{level}")
-    _api.use_kernels(module.kernel_table)
+    module = importlib.import_module(f"csigmoid._kernels.{level}")
+    ufuncs.use_kernels(module.kernel_table)
     _current = level
 
 
