@@ -19,7 +19,7 @@ import csigmoid
 
 from layouts import KERNEL_DTYPES, assert_identical, dtype_id
 
-GENERATOR = Path(__file__).resolve().parent.parent / "tools" / "exp_constants.py"
+GENERATOR = Path(__file__).resolve().parent.parent / "csigmoid" / "_kernels" / "include" / "generate_exp_constants.py"
 
 # sigma and sigma' go through the vector spans; sigmoid_and_derivative's two outputs as well
 SPAN_FUNCTIONS = (csigmoid.sigmoid, csigmoid.sigmoid_derivative)
@@ -110,11 +110,11 @@ def test_large_outputs_give_the_bits_of_small_calls_at_any_alignment(variant, dt
 
 
 def test_exp_constants_are_what_their_generator_makes():
-    """csigmoid/_exp_constants.h (polynomial coefficients and 2**(j/16) tables
-    of the vector exponentials) is the output of tools/exp_constants.py,
+    """csigmoid/_kernels/include/exp_constants.h (ln2 split, polynomial coefficients and 2**(j/16) tables
+    of the vector exponentials) is the output of its generator beside it,
     which fits them with mpmath and measures their error."""
     if not GENERATOR.exists():
-        pytest.skip("not a source checkout: tools/exp_constants.py is not here")
+        pytest.skip(f"not a source checkout: {GENERATOR} is not here")
     pytest.importorskip("mpmath")
     done = subprocess.run(
         [sys.executable, str(GENERATOR), "--check"], capture_output=True, text=True, timeout=600

@@ -1,4 +1,4 @@
-# Types of the compiled _cpu module (_cpu.pyx), for type checkers.
+# Types of the compiled module csigmoid._cpu.features (features.pyx), for type checkers.
 LEVELS: tuple[str, str, str]
 
 def cpu_level() -> str: ...

@@ -1,12 +1,12 @@
 # The compute kernels, written once for float and double and compiled once
-# per instruction-set level (_kernels_baseline.pyx, _kernels_avx2.pyx,
-# _kernels_avx512.pyx each include this file; setup.py gives each its
+# per instruction-set level (baseline.pyx, avx2.pyx,
+# avx512.pyx each include this file; setup.py gives each its
 # -march).  Nothing here touches a Python object.
 #
 # sigma and sigma' (OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE) run
 # through sigmoid_span / sigmoid_parts_span, which each variant takes from
-# its second include: _sigmoid_portable.pxi (baseline, and every non-x86
-# build) or _sigmoid_simd.pxi (avx2, avx512: intrinsics, _simd.h).
+# its second include: sigmoid_portable.pxi (baseline, and every non-x86
+# build) or sigmoid_simd.pxi (avx2, avx512: intrinsics, simd.h).
 #
 # Why the rest vectorizes: every per-element function is `cdef inline`, branch-free
 # (selects, not jumps) and calls nothing but fma and bit casts, so GCC/Clang inline
@@ -31,6 +31,14 @@ from csigmoid._kernels.table cimport (
 )
 
 include "../_parallel/driver.pxi"
+
+# ln2 = LN2_HI + LN2_LO, the split every argument reduction here and in the
+# vector kernels uses (one definition: the generated header).
+cdef extern from "exp_constants.h" nogil:
+    const float LN2_HI_F32 "CSIGMOID_LN2_HI_F32"
+    const float LN2_LO_F32 "CSIGMOID_LN2_LO_F32"
+    const double LN2_HI_F64 "CSIGMOID_LN2_HI_F64"
+    const double LN2_LO_F64 "CSIGMOID_LN2_LO_F64"
 
 cdef extern from "floating_point.h" nogil:
     const bint HAS_FMA "CSIGMOID_HAS_FMA"
@@ -97,9 +105,8 @@ cdef inline float exp_nonpositive_f32(float a) noexcept nogil:
     cdef float kd = mul_add(a, <float>1.4426950216293335, shift)   # 0x1.715476p0 = log2(e)
     cdef uint32_t k_bits = f32_bits(kd)
     kd = kd - shift
-    # ln2 = 0x1.62e4p-1 + 0x1.7f7d1cp-20; the high part has 16 bits, so k*hi is exact for |k| < 2**8
-    cdef float r = mul_add(kd, <float>-0.693145751953125, a)
-    r = mul_add(kd, <float>-1.428606765330187e-06, r)
+    cdef float r = mul_add(kd, -LN2_HI_F32, a)      # k*LN2_HI is exact (exp_constants.h)
+    r = mul_add(kd, -LN2_LO_F32, r)
     cdef float p = mul_add(r, <float>0.0013942165533080697, <float>0.008363775908946991)
     p = mul_add(p, r, <float>0.041666362434625626)
     p = mul_add(p, r, <float>0.16666573286056519)
@@ -120,9 +127,8 @@ cdef inline double exp_nonpositive_f64(double a) noexcept nogil:
     cdef double kd = mul_add(a, 1.4426950408889634, shift)   # 0x1.71547652b82fep0 = log2(e)
     cdef uint64_t k_bits = f64_bits(kd)
     kd = kd - shift
-    # ln2 = 0x1.62e42feep-1 + 0x1.a39ef35793c76p-33 (fdlibm's split: k*hi exact for |k| < 2**20)
-    cdef double r = mul_add(kd, -0.6931471803691238, a)
-    r = mul_add(kd, -1.9082149292705877e-10, r)
+    cdef double r = mul_add(kd, -LN2_HI_F64, a)     # k*LN2_HI is exact (exp_constants.h)
+    r = mul_add(kd, -LN2_LO_F64, r)
     cdef double p = mul_add(r, 2.5111201842021676e-08, 2.7621339622631603e-07)
     p = mul_add(p, r, 2.7557239250049865e-06)
     p = mul_add(p, r, 2.480151863905157e-05)
@@ -212,11 +218,11 @@ cdef inline void ln2_parts(real* hi, real* lo) noexcept nogil:
     """ln2 = hi + lo to twice the working precision; k*hi is exact for
     |k| < 2**8 (float) or 2**21 (double): the exponentials' split (above)."""
     if real is float:
-        hi[0] = <float>0.693145751953125
-        lo[0] = <float>1.428606765330187e-06
+        hi[0] = LN2_HI_F32
+        lo[0] = LN2_LO_F32
     else:
-        hi[0] = 0.6931471803691238
-        lo[0] = 1.9082149292705877e-10
+        hi[0] = LN2_HI_F64
+        lo[0] = LN2_LO_F64
 
 
 cdef inline real atanh_series(real w) noexcept nogil:

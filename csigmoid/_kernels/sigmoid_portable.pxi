@@ -1,9 +1,9 @@
 # sigma and sigma' over spans in portable C: the per-element functions are
 # branch-free `cdef inline` code that GCC/Clang/MSVC vectorize for whatever the
 # target has (SSE2 in the baseline x86-64 build, NEON on AArch64).
-# _kernels_baseline.pyx includes this after _kernels.pxi (which holds the
+# baseline.pyx includes this after kernels.pxi (which holds the
 # exponential, exact_residual and mul_add used here); the avx2 and avx512
-# variants include _sigmoid_simd.pxi instead.
+# variants include sigmoid_simd.pxi instead.
 
 cdef inline real refined_quotient(real num, real t, real q) noexcept nogil:
     """num / (1 + t) for num = 1 or num = t, 0 <= t <= 1, given q ~= 1/(1 + t),

@@ -1,7 +1,7 @@
-# sigma and sigma' over spans through the intrinsics of _simd.h (exponential,
+# sigma and sigma' over spans through the intrinsics of simd.h (exponential,
 # quotient, the loop and its masked last vector; see there).
-# _kernels_avx2.pyx and _kernels_avx512.pyx include this after _kernels.pxi;
-# the baseline variant includes _sigmoid_portable.pxi instead.
+# avx2.pyx and avx512.pyx include this after kernels.pxi;
+# the baseline variant includes sigmoid_portable.pxi instead.
 
 cdef extern from "simd.h" nogil:
     void simd_sigmoid_span_f32(const float* x, float* y, int64_t n)

@@ -3,7 +3,7 @@
  * and the save/restore of the floating-point exception flags.
  *
  * Everything is `static inline` so GCC/Clang inline it into the loops of
- * _kernels.pxi and vectorize them; a call that is not inlined stops
+ * kernels.pxi and vectorize them; a call that is not inlined stops
  * vectorization of the whole loop.
  */
 #ifndef CSIGMOID_FP_H
@@ -16,7 +16,7 @@
 
 /* 1 when the target has hardware FMA (x86-64-v3 and up, AArch64), so that
  * fma()/fmaf() compile to one instruction and vectorize.  Without it the
- * kernels use Dekker's exact product instead (see _kernels.pxi); a libm
+ * kernels use Dekker's exact product instead (see kernels.pxi); a libm
  * fma() call would be exact too, but scalar and slow. */
 #if defined(__FMA__) || defined(__aarch64__) || defined(_M_ARM64)
 #define CSIGMOID_HAS_FMA 1

@@ -1,12 +1,12 @@
 /* Vector kernels of the sigmoid family for the x86 levels AVX2 (with FMA)
  * and AVX-512, in intrinsics: operations a compiler does not emit from the
- * portable scalar code (_sigmoid_portable.pxi), such as scalef, a table held
+ * portable scalar code (sigmoid_portable.pxi), such as scalef, a table held
  * in two registers and read with a permute, a per-vector branch around the
  * rare subnormal case, masked loads and stores for the last partial vector.
  *
  * Layout: the primitives of the level this file is compiled for (one
  * vector type per float type, named *_f32 / *_f64), then each float type's
- * exponential, then _simd_sigmoid.h, the part written once for both types,
+ * exponential, then simd_sigmoid.h, the part written once for both types,
  * included once per type.
  *
  * Bit-for-bit rule: every element of a span, the last partial vector's
@@ -20,7 +20,7 @@
  *   AVX2:    float sigma 1.48, sigma' 2.92; double sigma 1.39, sigma' 2.23 ulp
  *   AVX-512: float sigma 1.49, sigma' 2.92; double sigma 1.37, sigma' 1.97 ulp
  *
- * Only _kernels_avx2.pyx and _kernels_avx512.pyx include this file, compiled
+ * Only avx2.pyx and avx512.pyx include this file, compiled
  * with -march=x86-64-v3 / -v4 (MSVC: /arch:AVX2 / /arch:AVX512); other
  * builds (baseline x86-64, AArch64, ...) use the portable loops.
  */
@@ -38,7 +38,7 @@
 /* MSVC's /arch:AVX2 implies FMA but does not define __FMA__ */
 #define CSIGMOID_AVX512 0
 #else
-#error "_simd.h is for the AVX2 (with FMA) and AVX-512 builds only"
+#error "simd.h is for the AVX2 (with FMA) and AVX-512 builds only"
 #endif
 
 /* ---- primitives ------------------------------------------------------------------------- */
@@ -173,8 +173,8 @@ static inline simd_f32 simd_neg_abs_above_f32(simd_f32 x, float low)
  * significand bits and kf = kd - 1.5 * 2**p = k/N exactly; r = a - kf*ln2 with
  * ln2 in two parts (Cody and Waite: kf * LN2_HI is exact), one rounding of a
  * small number.  Then e**a = 2**floor(k/N) * 2**((k mod N)/N) * e**r, with
- * e**r = 1 + p, p = r + r**2 P(r).  Polynomials and tables: _exp_constants.h,
- * from tools/exp_constants.py.  Each function below states its error budget
+ * e**r = 1 + p, p = r + r**2 P(r).  Polynomials and tables: exp_constants.h,
+ * from generate_exp_constants.py.  Each function below states its error budget
  * and the largest error of t measured on 10**7 inputs (log-uniform and
  * uniform magnitudes, and runs around the points where k changes) against
  * long double expl, in ulps of t.  That error shows undiluted in sigma(x) for
@@ -183,12 +183,8 @@ static inline simd_f32 simd_neg_abs_above_f32(simd_f32 x, float low)
  */
 
 #define SIMD_LOG2E 1.4426950408889634             /* 0x1.71547652b82fep0 */
-/* ln2 = 0x1.62e42feep-1 + 0x1.a39ef35793c76p-33: the high part has 32 bits, so
- * kf * LN2_HI is exact for |kf| < 2**21 (fdlibm's split); float: 16 + 24 bits */
-#define SIMD_LN2_HI_F64 0.6931471803691238
-#define SIMD_LN2_LO_F64 1.9082149292705877e-10
-#define SIMD_LN2_HI_F32 0.693145751953125f
-#define SIMD_LN2_LO_F32 1.428606765330187e-06f
+/* ln2 = CSIGMOID_LN2_HI + CSIGMOID_LN2_LO (exp_constants.h): kf * LN2_HI is
+ * exact for |kf| < 2**21 (double) or 2**8 (float). */
 
 #if CSIGMOID_AVX512
 
@@ -214,8 +210,8 @@ static inline simd_f64 simd_exp_neg_abs_f64(simd_f64 x)
     __m512d a = simd_neg_abs_above_f64(x, -746.0);
     __m512d kd = _mm512_fmadd_pd(a, _mm512_set1_pd(SIMD_LOG2E), shift);
     __m512d kf = _mm512_sub_pd(kd, shift);
-    __m512d r = _mm512_fnmadd_pd(kf, _mm512_set1_pd(SIMD_LN2_HI_F64), a);
-    r = _mm512_fnmadd_pd(kf, _mm512_set1_pd(SIMD_LN2_LO_F64), r);
+    __m512d r = _mm512_fnmadd_pd(kf, _mm512_set1_pd(CSIGMOID_LN2_HI_F64), a);
+    r = _mm512_fnmadd_pd(kf, _mm512_set1_pd(CSIGMOID_LN2_LO_F64), r);
     __m512i index = _mm512_castpd_si512(kd);
     __m512d hi = _mm512_permutex2var_pd(hi0, index, hi1);
     __m512d lo = _mm512_permutex2var_pd(lo0, index, lo1);
@@ -239,8 +235,8 @@ static inline simd_f32 simd_exp_neg_abs_f32(simd_f32 x)
     __m512 a = simd_neg_abs_above_f32(x, -104.0f);
     __m512 kd = _mm512_fmadd_ps(a, _mm512_set1_ps((float)SIMD_LOG2E), shift);
     __m512 kf = _mm512_sub_ps(kd, shift);
-    __m512 r = _mm512_fnmadd_ps(kf, _mm512_set1_ps(SIMD_LN2_HI_F32), a);
-    r = _mm512_fnmadd_ps(kf, _mm512_set1_ps(SIMD_LN2_LO_F32), r);
+    __m512 r = _mm512_fnmadd_ps(kf, _mm512_set1_ps(CSIGMOID_LN2_HI_F32), a);
+    r = _mm512_fnmadd_ps(kf, _mm512_set1_ps(CSIGMOID_LN2_LO_F32), r);
     __m512i index = _mm512_castps_si512(kd);
     __m512 hi = _mm512_permutexvar_ps(index, hi_table);
     __m512 lo = _mm512_permutexvar_ps(index, lo_table);
@@ -276,8 +272,8 @@ static inline simd_f64 simd_exp_neg_abs_f64(simd_f64 x)
     __m256d a = simd_neg_abs_above_f64(x, -746.0);
     __m256d kd = _mm256_fmadd_pd(a, _mm256_set1_pd(SIMD_LOG2E), shift);
     __m256d kf = _mm256_sub_pd(kd, shift);
-    __m256d r = _mm256_fnmadd_pd(kf, _mm256_set1_pd(SIMD_LN2_HI_F64), a);
-    r = _mm256_fnmadd_pd(kf, _mm256_set1_pd(SIMD_LN2_LO_F64), r);
+    __m256d r = _mm256_fnmadd_pd(kf, _mm256_set1_pd(CSIGMOID_LN2_HI_F64), a);
+    r = _mm256_fnmadd_pd(kf, _mm256_set1_pd(CSIGMOID_LN2_LO_F64), r);
     __m256d r2 = _mm256_mul_pd(r, r);
     __m256d even = _mm256_fmadd_pd(r2, _mm256_set1_pd(CSIGMOID_EXP_F64_C8), _mm256_set1_pd(CSIGMOID_EXP_F64_C6));
     __m256d odd = _mm256_fmadd_pd(r2, _mm256_set1_pd(CSIGMOID_EXP_F64_C9), _mm256_set1_pd(CSIGMOID_EXP_F64_C7));
@@ -307,8 +303,8 @@ static inline simd_f32 simd_exp_neg_abs_f32(simd_f32 x)
     __m256 a = simd_neg_abs_above_f32(x, -104.0f);
     __m256 kd = _mm256_fmadd_ps(a, _mm256_set1_ps((float)SIMD_LOG2E), shift);
     __m256 kf = _mm256_sub_ps(kd, shift);
-    __m256 r = _mm256_fnmadd_ps(kf, _mm256_set1_ps(SIMD_LN2_HI_F32), a);
-    r = _mm256_fnmadd_ps(kf, _mm256_set1_ps(SIMD_LN2_LO_F32), r);
+    __m256 r = _mm256_fnmadd_ps(kf, _mm256_set1_ps(CSIGMOID_LN2_HI_F32), a);
+    r = _mm256_fnmadd_ps(kf, _mm256_set1_ps(CSIGMOID_LN2_LO_F32), r);
     __m256 r2 = _mm256_mul_ps(r, r);
     __m256 p01 = _mm256_fmadd_ps(r, _mm256_set1_ps(CSIGMOID_EXP_F32_C1), _mm256_set1_ps(CSIGMOID_EXP_F32_C0));
     __m256 p23 = _mm256_fmadd_ps(r, _mm256_set1_ps(CSIGMOID_EXP_F32_C3), _mm256_set1_ps(CSIGMOID_EXP_F32_C2));

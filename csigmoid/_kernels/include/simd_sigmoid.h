@@ -1,5 +1,5 @@
 /* The sigmoid family over a span, written once for both float types:
- * _simd.h includes this file once with SIMD_T = f64, SIMD_REAL = double and
+ * simd.h includes this file once with SIMD_T = f64, SIMD_REAL = double and
  * once with f32 / float, after defining that type's primitives
  * (simd_<name>_<T>) and its exponential.  No include guard, on purpose.
  *
@@ -7,7 +7,7 @@
  * e**x: no overflow, and t/(1+t) keeps the lower tail's subnormal results);
  * sigma'(x) = (t/(1+t)) * (1/(1+t)), never the y*(1-y) form that cancels to
  * 0 at the upper tail.  The quotients are refined as in the portable kernels
- * (_sigmoid_portable.pxi, refined_quotient): q = 1/(1+t) by one division,
+ * (sigmoid_portable.pxi, refined_quotient): q = 1/(1+t) by one division,
  * then one correction against 1 + t itself, whose rounding is thus never
  * kept.  On the CPUs measured, one division costs less than a reciprocal
  * estimate and the Newton steps this precision needs (BENCHMARKS.md).
