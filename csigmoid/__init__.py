@@ -14,7 +14,9 @@ except ImportError as error:
         "or with `python -P`; otherwise reinstall with `python -m pip install .`."
     ) from error
 
+from csigmoid._config import show_config
 from csigmoid._cpu import variants
+from csigmoid._parallel.threads import threads
 from csigmoid._ufunc.ufuncs import dispatch_sigmoid_and_derivative as sigmoid_and_derivative
 from csigmoid._ufunc.ufuncs import (
     log_sigmoid,
@@ -23,8 +25,6 @@ from csigmoid._ufunc.ufuncs import (
     sigmoid_backward,
     sigmoid_derivative,
 )
-from csigmoid._config import show_config
-from csigmoid._parallel.threads import threads
 
 __version__ = "0.1.0"  # the one place it is written (pyproject.toml reads it)
 

@@ -4,10 +4,10 @@ import os
 import sys
 from typing import Any, Literal, TextIO, overload
 
-from csigmoid._ufunc import ufuncs
 from csigmoid._cpu import features
 from csigmoid._cpu import usable as usable_cpus
 from csigmoid._cpu import variants as kernel_variants
+from csigmoid._ufunc import ufuncs
 
 # The printed form: one line per entry, (section, key) -> label.
 _LINES = (

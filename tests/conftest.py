@@ -15,8 +15,8 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != CHECKOUT]
 # helper `layouts` (it holds no `csigmoid`, so the installed package still wins).
 sys.path.insert(0, str(TESTS))
 
-from csigmoid._ufunc import ufuncs
 from csigmoid._cpu import variants  # noqa: E402
+from csigmoid._ufunc import ufuncs  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

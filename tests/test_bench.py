@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 import csigmoid
-from csigmoid._ufunc import ufuncs
 from csigmoid._bench import peers
 from csigmoid._cpu import features
+from csigmoid._ufunc import ufuncs
 
 from layouts import KERNEL_DTYPES
 

@@ -11,10 +11,8 @@ from pathlib import Path
 import pytest
 
 import csigmoid
+from csigmoid._cpu import features, usable, variants
 from csigmoid._ufunc import ufuncs
-from csigmoid._cpu import features
-from csigmoid._cpu import usable
-from csigmoid._cpu import variants
 
 
 def labelled(capsys):

@@ -10,10 +10,9 @@ import sys
 import pytest
 
 import csigmoid
-from csigmoid._ufunc import ufuncs
-from csigmoid._cpu import features
-from csigmoid._cpu import usable
+from csigmoid._cpu import features, usable
 from csigmoid._cpu.usable import usable_cpus
+from csigmoid._ufunc import ufuncs
 
 
 def fake_cgroups(tmp_path, membership, files):

@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 import csigmoid
-from csigmoid._cpu import features
-from csigmoid._cpu import variants
+from csigmoid._cpu import features, variants
 
 
 def test_available_variants_are_known_levels_lowest_first():

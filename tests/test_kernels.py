@@ -19,7 +19,9 @@ import csigmoid
 
 from layouts import KERNEL_DTYPES, assert_identical, dtype_id
 
-GENERATOR = Path(__file__).resolve().parent.parent / "csigmoid" / "_kernels" / "include" / "generate_exp_constants.py"
+GENERATOR = (
+    Path(__file__).resolve().parent.parent / "csigmoid" / "_kernels" / "include" / "generate_exp_constants.py"
+)
 
 # sigma and sigma' go through the vector spans; sigmoid_and_derivative's two outputs as well
 SPAN_FUNCTIONS = (csigmoid.sigmoid, csigmoid.sigmoid_derivative)

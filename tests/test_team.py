@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 import csigmoid
-from csigmoid._ufunc import ufuncs
 from csigmoid._cpu import features
+from csigmoid._ufunc import ufuncs
 
 LARGE = 1_000_000
 

@@ -20,8 +20,8 @@ import pytest
 
 import csigmoid
 from csigmoid import sigmoid, sigmoid_and_derivative, sigmoid_backward, sigmoid_derivative
-from csigmoid._ufunc import ufuncs
 from csigmoid._cpu import features
+from csigmoid._ufunc import ufuncs
 
 from layouts import KERNEL_DTYPES, assert_identical, dtype_id, sample_values
 

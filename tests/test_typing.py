@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 import csigmoid
-from csigmoid._ufunc import ufuncs
 from csigmoid._cpu import features
+from csigmoid._ufunc import ufuncs
 
 TESTS = Path(__file__).resolve().parent
 EXAMPLES = sorted((TESTS.parent / "examples").glob("*.py"))

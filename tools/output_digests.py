@@ -91,7 +91,10 @@ def compute():
     digest_calls(digests, "float32", float32_chunks())
     f64 = float64_corpus()
     digest_calls(digests, "float64", [f64])
-    wide = np.concatenate([f64.astype(np.longdouble), np.array([1e400, -1e400, 1e-4940], dtype=np.longdouble)])
+    # beyond float64's range, built exactly (a literal such as 1e400 would pass through a double)
+    beyond_float64 = [np.ldexp(np.longdouble(1.5), 1330), -np.ldexp(np.longdouble(1.5), 1330)]
+    beyond_float64.append(np.ldexp(np.longdouble(1.5), -16400))  # a long double subnormal
+    wide = np.concatenate([f64.astype(np.longdouble), np.array(beyond_float64)])
     digest_calls(digests, "longdouble", [wide])
     for dtype in (np.bool_, np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64, np.uint64):
         corpus = np.array([False, True]) if dtype is np.bool_ else integer_corpus(dtype)
@@ -102,7 +105,9 @@ def compute():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", help="write the digests to this JSON file")
-    parser.add_argument("--compare", help="compare with the digests in this JSON file; exit 1 on a difference")
+    parser.add_argument(
+        "--compare", help="compare with the digests in this JSON file; exit 1 on a difference"
+    )
     args = parser.parse_args()
     with np.errstate(all="ignore"):
         digests = compute()

@@ -453,8 +453,8 @@ def main(argv):
     else:
         contenders = CONTENDERS
         torch_note = f"torch {torch.__version__} ({torch.get_num_threads()} threads)"
-    from csigmoid._ufunc import ufuncs
     from csigmoid._cpu import variants
+    from csigmoid._ufunc import ufuncs
 
     cpus = usable.USABLE.count
     load = os.getloadavg() if hasattr(os, "getloadavg") else None

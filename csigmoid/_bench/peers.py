@@ -35,10 +35,9 @@ import subprocess
 import sys
 
 import csigmoid
-from csigmoid._cpu import features
-from csigmoid._cpu import variants
 from csigmoid._bench import plot as figures
 from csigmoid._bench.worker import COPY, CSIGMOID, NOT_INSTALLED, PEERS
+from csigmoid._cpu import features, variants
 
 OPERATIONS = (
     "sigmoid",

@@ -12,8 +12,8 @@ import importlib.util
 import os
 import warnings
 
-from csigmoid._ufunc import ufuncs
 from csigmoid._cpu import features
+from csigmoid._ufunc import ufuncs
 
 ENV_VARIABLE = "CSIGMOID_SIMD"
 
