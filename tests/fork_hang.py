@@ -1,7 +1,7 @@
 """Show that a process forked after an OpenMP parallel region hangs in plain
 C with this compiler's OpenMP runtime, and that csigmoid does not:
 
-    python tools/fork_hang.py
+    python tests/fork_hang.py
 
 Part 1 compiles a small C program (parallel region, fork(), parallel region
 in the child) with $CC (default: cc) and runs it under a timeout: with GNU
@@ -18,7 +18,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "tests" / "process_scenarios.py"
+SCENARIOS = Path(__file__).resolve().parent / "process_scenarios.py"
 TIMEOUT = 10
 
 PROGRAM = textwrap.dedent(

@@ -1,5 +1,5 @@
 """Child processes computing with csigmoid, for tests/test_processes.py (each
-scenario in a fresh interpreter, under a timeout) and tools/fork_hang.py.
+scenario in a fresh interpreter, under a timeout) and tests/fork_hang.py.
 By hand:
 
     python tests/process_scenarios.py START WHEN

@@ -164,7 +164,7 @@ WORKERS = min(4, os.cpu_count() or 1)
 # The strided sweeps take every STRIDE-th magnitude bit pattern (odd, so that
 # every residue of the low mantissa bits comes up): 8.4 million magnitudes,
 # both signs, every binade.  They cost 1/257 of the exhaustive sweeps and are
-# what fits where those do not (an emulated CPU, tools/check_aarch64.sh).
+# what fits where those do not (an emulated CPU, tools/ci/check_aarch64.sh).
 STRIDE = 257
 
 

@@ -3,7 +3,7 @@
 # LLVM's libomp (the macOS wheels' compiler family and runtime), timed by
 # `python -m csigmoid bench` on this machine:
 #
-#   bash tools/bench_compilers.sh [ROUNDS]        (default 3; ~4 min a round on 2 cores)
+#   bash tools/bench/compilers.sh [ROUNDS]        (default 3; ~4 min a round on 2 cores)
 #
 # Each build lives in its own throwaway venv.  For every kernel variant this
 # CPU runs (CSIGMOID_SIMD), the two builds are run alternately ROUNDS times,
@@ -16,7 +16,7 @@
 # scheduling, is what the compilers change.  Check `uptime` first and
 # report the load with the figures.  Not run by .ci/run: CI timings are noise.
 set -euo pipefail
-repo="$(cd "$(dirname "$0")/.." && pwd)"
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
 rounds="${1:-3}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -1,6 +1,6 @@
 """SHA-256 digests of every csigmoid function's output on a fixed corpus.
 
-    python -P tools/output_digests.py [--out FILE] [--compare FILE]
+    python -P tools/bench/output_digests.py [--out FILE] [--compare FILE]
 
 Prints one JSON object: for each function and input dtype, the digest of
 the output bytes (both outputs for sigmoid_and_derivative), computed

@@ -1,6 +1,6 @@
 """One thread against the default team, per operation, dtype and size.
 
-    python -P tools/bench_thread_split.py [SIZES]      (default 4096,1e4,3e4,1e5)
+    python -P tools/bench/thread_split.py [SIZES]      (default 4096,1e4,3e4,1e5)
 
 Prints microseconds per call on one thread (``csigmoid.threads(1)``) and with
 the default thread count, best of 7 batches of 2000 calls, the contention rule

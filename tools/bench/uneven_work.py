@@ -9,7 +9,7 @@ best and median ratio to one thread, and the share of the default's calls
 made while the rule had calls serial.  Meant for an otherwise idle machine:
 the load average is printed with each run.
 
-    python -P tools/bench_uneven_work.py [--size 2e6] [--seconds 3] [--repeat 5]
+    python -P tools/bench/uneven_work.py [--size 2e6] [--seconds 3] [--repeat 5]
 """
 
 import argparse

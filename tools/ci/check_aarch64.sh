@@ -12,7 +12,7 @@
 #   2. the build keeps only the baseline variant (NEON; the x86 levels are
 #      refused by setup.py's probe), with OpenMP, and every copy of every
 #      kernel loop is vectorized (GCC's -fopt-info-vec, checked by
-#      tools/check_vectorization.py); the extensions are AArch64 objects
+#      tools/ci/check_vectorization.py); the extensions are AArch64 objects
 #      and the kernels use NEON's 128-bit vector registers;
 #   3. `python -m csigmoid`'s self-check (its speed table is left out: it
 #      times arrays of up to 10**7 elements, minutes under emulation, and
@@ -42,12 +42,12 @@
 # both and the OpenMP runtime comes from the root's own libgomp1.
 # Timings under emulation mean nothing: none is reported as a speed.
 #
-#   bash tools/check_aarch64.sh        (6 to 12 minutes on 2 cores, quiet to loaded)
+#   bash tools/ci/check_aarch64.sh        (6 to 12 minutes on 2 cores, quiet to loaded)
 #
 # Installs qemu-user, gcc-aarch64-linux-gnu and debootstrap with apt-get
 # when missing.  Exits non-zero at the first failure.
 set -euo pipefail
-repo="$(cd "$(dirname "$0")/.." && pwd)"
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -134,11 +134,11 @@ for so in "${modules[@]}"; do
     readelf -d "$so" | grep -q "NEEDED.*libgomp" || fail "$so does not link libgomp"
 done
 ok "${modules[*]##*/}: AArch64, linked with libgomp; the avx2 and avx512 variants skipped"
-python3 "$repo/tools/check_vectorization.py" gcc "$work/build.log" "$work/src/csigmoid/_kernels_baseline.c" \
+python3 "$repo/tools/ci/check_vectorization.py" gcc "$work/build.log" "$work/src/csigmoid/_kernels_baseline.c" \
     || fail "a kernel loop is not vectorized for NEON"
 # the remark checker can fail: a log without the remarks must not pass it
-if python3 "$repo/tools/check_vectorization.py" gcc /dev/null "$work/src/csigmoid/_kernels_baseline.c" >/dev/null; then
-    fail "tools/check_vectorization.py passed a build without remarks"
+if python3 "$repo/tools/ci/check_vectorization.py" gcc /dev/null "$work/src/csigmoid/_kernels_baseline.c" >/dev/null; then
+    fail "tools/ci/check_vectorization.py passed a build without remarks"
 fi
 neon="$(aarch64-linux-gnu-objdump -d --no-show-raw-insn "$site"/csigmoid/_kernels_baseline.*.so \
     | grep -cE '\sf(mla|mul|add|div)\s+v[0-9]+\.(4s|2d)' || true)"

@@ -7,21 +7,21 @@
 #      every extension links libomp, not GCC's libgomp;
 #   2. every copy of every kernel loop, in every variant, is vectorized:
 #      clang's -Rpass=loop-vectorize remarks, and no -Rpass-missed one, at
-#      each loop (tools/check_vectorization.py);
+#      each loop (tools/ci/check_vectorization.py);
 #   3. show_config() names clang and libomp, and the whole test suite passes
 #      against this build, the accuracy tests once per kernel variant
 #      (baseline, avx2 and, on an AVX-512 machine, avx512: each exhaustive
 #      float32 sweep must have run for every variant this CPU has).
 #
 # The speed of this build against GCC's is measured by
-# tools/bench_compilers.sh (BENCHMARKS.md), not here: CI timings are noise.
+# tools/bench/compilers.sh (BENCHMARKS.md), not here: CI timings are noise.
 #
-#   bash tools/check_clang.sh [extra pytest arguments]     (7 to 19 minutes on 2 cores, quiet to loaded)
+#   bash tools/ci/check_clang.sh [extra pytest arguments]     (7 to 19 minutes on 2 cores, quiet to loaded)
 #
 # Installs clang-16 and libomp-16-dev with apt-get when missing.  Exits
 # non-zero at the first failure.
 set -euo pipefail
-repo="$(cd "$(dirname "$0")/.." && pwd)"
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 CLANG=clang-16
@@ -60,11 +60,11 @@ done
 ok "$(cd "$site/csigmoid" && ls ./*.so | wc -l) extensions, each linking $(readelf -d "$site"/csigmoid/_api.*.so | grep -o 'libomp[^]]*'), none libgomp"
 
 echo "== 2. every kernel loop vectorized (clang remarks)"
-python3 "$repo/tools/check_vectorization.py" clang "$work/build.log" "$work/src"/csigmoid/_kernels_*.c \
+python3 "$repo/tools/ci/check_vectorization.py" clang "$work/build.log" "$work/src"/csigmoid/_kernels_*.c \
     || fail "a kernel loop is not vectorized by clang"
 # the remark checker can fail: a log without the remarks must not pass it
-if python3 "$repo/tools/check_vectorization.py" clang /dev/null "$work/src"/csigmoid/_kernels_*.c >/dev/null; then
-    fail "tools/check_vectorization.py passed a build without remarks"
+if python3 "$repo/tools/ci/check_vectorization.py" clang /dev/null "$work/src"/csigmoid/_kernels_*.c >/dev/null; then
+    fail "tools/ci/check_vectorization.py passed a build without remarks"
 fi
 ok "every kernel loop of every variant vectorized"
 

@@ -10,7 +10,7 @@
 #      with csigmoid required to be called thousands of times;
 #
 # each with scipy.special.expit, logit and log_expit replaced by csigmoid's
-# everywhere in the process (tools/compat/csigmoid_rebind.py, a pytest plugin:
+# everywhere in the process (tools/ci/compat/csigmoid_rebind.py, a pytest plugin:
 # how it rebinds and counts is in its docstring).  Before them, the plugin's
 # own tests, and a control run of SciPy's tests without the replacement, which
 # the plugin must fail: its call checks can tell csigmoid from scipy.
@@ -26,10 +26,10 @@
 # function and calling module, the versions pip gave.  Exits non-zero if any
 # test fails or any check of the plugin does.
 #
-#   tools/check_compat.sh
+#   tools/ci/check_compat.sh
 set -euo pipefail
 
-repo="$(cd "$(dirname "$0")/.." && pwd)"
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 started=$SECONDS
@@ -42,7 +42,7 @@ python -m pip install -q --upgrade pip
 installed=$SECONDS
 
 site="$(python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
-export PYTHONPATH="$repo/tools/compat"
+export PYTHONPATH="$repo/tools/ci/compat"
 cd "$work"
 # An empty ini file (no project's settings apply), the installed packages'
 # folder as root: their conftest.py files take part, as in their own runs.
@@ -52,8 +52,8 @@ pytest_in_site() {
 }
 
 echo "== the rebinding plugin's own tests"
-python -m pytest -c /dev/null --rootdir="$repo/tools/compat" -p no:cacheprovider -q \
-    "$repo/tools/compat/test_csigmoid_rebind.py"
+python -m pytest -c /dev/null --rootdir="$repo/tools/ci/compat" -p no:cacheprovider -q \
+    "$repo/tools/ci/compat/test_csigmoid_rebind.py"
 
 echo "== control: SciPy's test_logit.py with scipy's functions left in place must fail the call checks"
 status=0
@@ -88,5 +88,5 @@ pytest_in_site -q -p csigmoid_rebind --csigmoid-suite=scikit-learn \
 
 echo
 echo "== compatibility summary (install $((installed - started)) s, tests $((SECONDS - installed)) s)"
-python "$repo/tools/compat/csigmoid_rebind.py" "$work/scipy.json" "$work/sklearn.json" || failed=1
+python "$repo/tools/ci/compat/csigmoid_rebind.py" "$work/scipy.json" "$work/sklearn.json" || failed=1
 exit "$failed"

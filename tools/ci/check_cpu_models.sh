@@ -28,13 +28,13 @@
 # suite on this machine's CPU.  Timings under emulation mean nothing (the
 # self-check's speed table included).
 #
-#   bash tools/check_cpu_models.sh        (4 to 7 minutes on 2 cores, quiet to loaded)
+#   bash tools/ci/check_cpu_models.sh        (4 to 7 minutes on 2 cores, quiet to loaded)
 #
 # Installs qemu-user with apt-get when qemu-x86_64 is missing; everything
 # Python in a throwaway virtual environment.  Exits non-zero at the first
 # failure.
 set -euo pipefail
-repo="$(cd "$(dirname "$0")/.." && pwd)"
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 

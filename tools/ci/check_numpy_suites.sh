@@ -13,9 +13,9 @@
 #
 # How the ufuncs are added, and the count of tests involving them that each file must
 # reach (so that a change on either side cannot leave csigmoid out unnoticed), is in
-# tools/compat/csigmoid_ufuncs.py, a pytest plugin, whose own tests run first.  SciPy's test_logit.py with
+# tools/ci/compat/csigmoid_ufuncs.py, a pytest plugin, whose own tests run first.  SciPy's test_logit.py with
 # csigmoid's expit, logit and log_expit in scipy.special's place is run by
-# tools/check_compat.sh; csigmoid's own contract test against np.exp, np.arctan2 and
+# tools/ci/check_compat.sh; csigmoid's own contract test against np.exp, np.arctan2 and
 # np.modf (tests/test_ufunc_contract.py) is part of the suite.
 #
 # Of NumPy's files only the tests involving csigmoid's ufuncs run (--csigmoid-only: the
@@ -28,10 +28,10 @@
 # own tests run (`pytest --pyargs`, their conftest.py files, no ini file of ours), from
 # outside the checkout.  Exits non-zero if any test fails or a file's count is short.
 #
-#   tools/check_numpy_suites.sh
+#   tools/ci/check_numpy_suites.sh
 set -euo pipefail
 
-repo="$(cd "$(dirname "$0")/.." && pwd)"
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 started=$SECONDS
@@ -44,7 +44,7 @@ python -m pip install -q --upgrade pip
 installed=$SECONDS
 
 site="$(python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
-export PYTHONPATH="$repo/tools/compat"
+export PYTHONPATH="$repo/tools/ci/compat"
 cd "$work"
 # An empty ini file (no project's settings apply), the installed packages' folder as
 # root: their conftest.py files take part, as in their own runs.
@@ -54,8 +54,8 @@ pytest_in_site() {
 }
 
 echo "== the adding plugin's own tests"
-python -m pytest -c /dev/null --rootdir="$repo/tools/compat" -p no:cacheprovider -q \
-    "$repo/tools/compat/test_csigmoid_ufuncs.py"
+python -m pytest -c /dev/null --rootdir="$repo/tools/ci/compat" -p no:cacheprovider -q \
+    "$repo/tools/ci/compat/test_csigmoid_ufuncs.py"
 
 # The floors: NumPy's lists give 12 tests of test_ufunc.py and 340 of test_umath.py
 # with NumPy 2.4 (room below for NumPy's lists to change); the others are made by the
@@ -81,5 +81,5 @@ pytest_in_site -q --csigmoid-suite=dask-xarray --csigmoid-report="$work/dask-xar
 
 echo
 echo "== NumPy, Dask and xarray suites summary (install $((installed - started)) s, tests $((SECONDS - installed)) s)"
-python "$repo/tools/compat/csigmoid_ufuncs.py" "$work/numpy.json" "$work/dask-xarray.json" || failed=1
+python "$repo/tools/ci/compat/csigmoid_ufuncs.py" "$work/numpy.json" "$work/dask-xarray.json" || failed=1
 exit "$failed"

@@ -1,6 +1,6 @@
 """Assert that the compiler vectorized every kernel loop of a csigmoid build.
 
-    python3 tools/check_vectorization.py {gcc,clang} BUILD_LOG KERNELS_C...
+    python3 tools/ci/check_vectorization.py {gcc,clang} BUILD_LOG KERNELS_C...
 
 BUILD_LOG holds the compiler's remarks: GCC's -fopt-info-vec-optimized, or
 clang's -Rpass=loop-vectorize -Rpass-missed=loop-vectorize (with line

@@ -7,7 +7,7 @@
 #      type information (py.typed, the .pyi stubs), the wheel no generated C
 #      or caches;
 #   3. pyproject.toml's Linux repair command (auditwheel repair, then
-#      tools/bundle_licenses.py) bundles libgomp and its licence texts;
+#      tools/wheel/bundle_licenses.py) bundles libgomp and its licence texts;
 #      auditwheel show names the tag; the licence texts of the macOS and
 #      Windows runtimes are added for their layouts too;
 #   4. the repaired wheel, in a fresh virtual environment with nothing to
@@ -23,10 +23,10 @@
 # Every tool is installed here into throwaway virtual environments.  Prints
 # each check as it passes; exits non-zero at the first failure.
 #
-#   bash tools/check_wheel.sh
+#   bash tools/ci/check_wheel.sh
 set -euo pipefail
 
-repo="$(cd "$(dirname "$0")/.." && pwd)"
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
 outside="$work/outside"        # where the installed wheels are tested: not the checkout
 mkdir -p "$outside"
@@ -84,35 +84,51 @@ wheel="$(only_file "$dist"/*.whl)"
 grep -q "Building wheel from sdist" "$work/build.log" || fail "python -m build did not build the wheel from the sdist"
 ok "$(basename "$sdist"), and from it $(basename "$wheel")"
 
+# The extension modules: one per .pyx in the sdist, named by path
+# (csigmoid/_ufunc/ufuncs, csigmoid/_kernels/avx2, ...).  The avx2 and avx512
+# kernels are compiled for x86-64-v3 / v4; every other module must import and
+# run on any x86-64 CPU.
+mapfile -t modules < <(tar -tzf "$sdist" | sed -n "s|^$(basename "$sdist" .tar.gz)/\(csigmoid/.*\)\.pyx$|\1|p" | sort)
+avx2=csigmoid/_kernels/avx2
+avx512=csigmoid/_kernels/avx512
+portable=()
+for module in "${modules[@]}"; do
+    [[ "$module" == "$avx2" || "$module" == "$avx512" ]] || portable+=("$module")
+done
+[[ " ${modules[*]} " == *" $avx2 "* && " ${modules[*]} " == *" $avx512 "* && ${#portable[@]} -gt 0 ]] \
+    || fail "expected the avx2 and avx512 kernels and portable modules among the .pyx sources, found: ${modules[*]}"
+key() { printf '%s' "${1//\//.}"; }     # key MODULE: a file-name-safe name, csigmoid._kernels.avx2
+
 # The compile commands, as setuptools logged them, one file per extension.
-for module in _api _cpu _kernels_baseline _kernels_avx2 _kernels_avx512; do
-    grep -E " -c csigmoid/$module\.c " "$work/build.log" >"$work/cc-$module.txt" \
+for module in "${modules[@]}"; do
+    grep -E " -c $module\.c " "$work/build.log" >"$work/cc-$(key "$module").txt" \
         || fail "no compile command for $module in the build log"
 done
 if grep -q -- "-march=native" "$work/build.log"; then fail "-march=native in the wheel build"; fi
 if grep -qE -- "-ffast-math|-Ofast" "$work/build.log"; then fail "-ffast-math or -Ofast in the wheel build"; fi
-for module in _api _cpu _kernels_baseline; do
-    # _api and _cpu must import on any x86-64 CPU; the baseline kernels run on any
-    if grep -q -- "-march=" "$work/cc-$module.txt"; then fail "$module was compiled with a -march"; fi
+for module in "${portable[@]}"; do
+    if grep -q -- "-march=" "$work/cc-$(key "$module").txt"; then fail "$module was compiled with a -march"; fi
 done
-grep -q -- "-march=x86-64-v3" "$work/cc-_kernels_avx2.txt" || fail "the avx2 kernels were not compiled for x86-64-v3"
-grep -q -- "-march=x86-64-v4" "$work/cc-_kernels_avx512.txt" || fail "the avx512 kernels were not compiled for x86-64-v4"
-ok "no -march=native, -ffast-math or -Ofast; baseline, _api and _cpu without -march; avx2 x86-64-v3; avx512 x86-64-v4"
+grep -q -- "-march=x86-64-v3" "$work/cc-$(key "$avx2").txt" || fail "the avx2 kernels were not compiled for x86-64-v3"
+grep -q -- "-march=x86-64-v4" "$work/cc-$(key "$avx512").txt" || fail "the avx512 kernels were not compiled for x86-64-v4"
+ok "no -march=native, -ffast-math or -Ofast; ${#portable[@]} portable modules without -march (${portable[*]}); avx2 x86-64-v3; avx512 x86-64-v4"
 
 # The machine code agrees: 256-bit registers only from AVX2 up, 512-bit only in the AVX-512 kernels.
 unpacked="$work/wheel"
 logged "$work/unzip.log" unzip -q "$wheel" -d "$unpacked"
-for module in _api _cpu _kernels_baseline _kernels_avx2 _kernels_avx512; do
-    so="$(only_file "$unpacked"/csigmoid/"$module".*.so)"
-    objdump -d --no-show-raw-insn "$so" >"$work/asm-$module.txt"
+[[ "$(find "$unpacked" -name '*.so' | wc -l)" -eq ${#modules[@]} ]] \
+    || fail "the wheel's extension modules are not one per .pyx: $(cd "$unpacked" && find . -name '*.so' | sort | tr '\n' ' ')"
+for module in "${modules[@]}"; do
+    so="$(only_file "$unpacked/$module".*.so)"
+    objdump -d --no-show-raw-insn "$so" >"$work/asm-$(key "$module").txt"
 done
-uses() { grep -c "%$2" "$work/asm-$1.txt" || true; }     # uses MODULE REGISTER: how many instructions
-for module in _api _cpu _kernels_baseline; do
+uses() { grep -c "%$2" "$work/asm-$(key "$1").txt" || true; }     # uses MODULE REGISTER: how many instructions
+for module in "${portable[@]}"; do
     [[ "$(uses "$module" ymm)" -eq 0 && "$(uses "$module" zmm)" -eq 0 ]] || fail "$module uses AVX registers"
 done
-[[ "$(uses _kernels_avx2 ymm)" -gt 0 && "$(uses _kernels_avx2 zmm)" -eq 0 ]] || fail "_kernels_avx2 is not AVX2 code"
-[[ "$(uses _kernels_avx512 zmm)" -gt 0 ]] || fail "_kernels_avx512 has no AVX-512 code"
-ok "objdump: no ymm/zmm in _api, _cpu, baseline; ymm ($(uses _kernels_avx2 ymm)) in avx2; zmm ($(uses _kernels_avx512 zmm)) in avx512"
+[[ "$(uses "$avx2" ymm)" -gt 0 && "$(uses "$avx2" zmm)" -eq 0 ]] || fail "$avx2 is not AVX2 code"
+[[ "$(uses "$avx512" zmm)" -gt 0 ]] || fail "$avx512 has no AVX-512 code"
+ok "objdump: no ymm/zmm in the portable modules; ymm ($(uses "$avx2" ymm)) in avx2; zmm ($(uses "$avx512" zmm)) in avx512"
 
 step "2. twine check; contents of the sdist and the wheel"
 logged "$work/twine.log" twine check --strict "$sdist" "$wheel"
@@ -126,7 +142,7 @@ missing="$(cd "$repo" && git ls-files csigmoid tests examples setup.py pyproject
     | sort | comm -23 - "$work/sdist.txt")"
 [[ -z "$missing" ]] || fail "the sdist lacks: $missing"
 for pattern in 'csigmoid/.*\.pyx$' 'csigmoid/.*\.pxd$' 'csigmoid/.*\.pxi$' 'csigmoid/.*\.h$' '^README\.md$' '^LICENSE$' \
-    '^csigmoid/py\.typed$' '^csigmoid/_api\.pyi$' '^csigmoid/_cpu\.pyi$'; do
+    '^csigmoid/py\.typed$' '^csigmoid/.*\.pyi$'; do
     grep -qE "$pattern" "$work/sdist.txt" || fail "the sdist has nothing matching $pattern"
 done
 if grep -E '\.(c|so|pyd)$|__pycache__|\.pytest_cache|\.hypothesis' "$work/sdist.txt"; then
@@ -138,14 +154,15 @@ unzip -Z1 "$wheel" | sort >"$work/wheel.txt"
 if grep -E '\.c$|\.html$|__pycache__|\.pyc$|\.pytest_cache|\.hypothesis|^tests/' "$work/wheel.txt"; then
     fail "the wheel holds generated C, caches or tests (above)"
 fi
-for module in _api _cpu _kernels_baseline _kernels_avx2 _kernels_avx512; do
-    grep -qE "^csigmoid/$module\..*\.so$" "$work/wheel.txt" || fail "the wheel lacks the $module extension"
+for module in "${modules[@]}"; do
+    grep -qE "^$module\..*\.so$" "$work/wheel.txt" || fail "the wheel lacks the $module extension"
 done
 # PEP 561: without py.typed a type checker ignores the stubs of the compiled modules
-for typed in py.typed _api.pyi features.pyi; do
-    grep -qxF "csigmoid/$typed" "$work/wheel.txt" || fail "the wheel lacks csigmoid/$typed"
+mapfile -t stubs < <(grep -E '^csigmoid/.*\.pyi$' "$work/sdist.txt")
+for typed in csigmoid/py.typed "${stubs[@]}"; do
+    grep -qxF "$typed" "$work/wheel.txt" || fail "the wheel lacks $typed"
 done
-ok "wheel: the five extensions (_api, _cpu, kernels baseline/avx2/avx512), py.typed and the _api/_cpu stubs; no .c, tests or caches"
+ok "wheel: the ${#modules[@]} extensions (${modules[*]}), py.typed and the ${#stubs[@]} stubs; no .c, tests or caches"
 
 step "3. repair (pyproject.toml's Linux repair-wheel-command): bundle libgomp and its licence"
 logged "$work/show-before.log" auditwheel show "$wheel"
@@ -221,12 +238,12 @@ for layout in "macos:csigmoid/.dylibs/libomp.dylib:Apache License:LLVM Exception
         && "$tools/bin/python" -c "import sys, zipfile; zipfile.ZipFile(sys.argv[1], 'a').write(sys.argv[2])" \
             "$fake" "$bundled")
     if [[ "$name" == unknown ]]; then
-        if "$tools/bin/python" "$repo/tools/bundle_licenses.py" "$work/layout-$name" >/dev/null 2>&1; then
-            fail "tools/bundle_licenses.py accepted a bundled library it has no licence text for"
+        if "$tools/bin/python" "$repo/tools/wheel/bundle_licenses.py" "$work/layout-$name" >/dev/null 2>&1; then
+            fail "tools/wheel/bundle_licenses.py accepted a bundled library it has no licence text for"
         fi
         continue
     fi
-    logged "$work/layout-$name.log" "$tools/bin/python" "$repo/tools/bundle_licenses.py" "$work/layout-$name"
+    logged "$work/layout-$name.log" "$tools/bin/python" "$repo/tools/wheel/bundle_licenses.py" "$work/layout-$name"
     unzip -p "$fake" "$license_file" >"$work/LICENSE-$name"
     grep -qF "$first" "$work/LICENSE-$name" && grep -qF "$second" "$work/LICENSE-$name" \
         || fail "the $name layout's LICENSE lacks its runtime's licence text"

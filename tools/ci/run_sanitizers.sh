@@ -2,7 +2,7 @@
 # Build csigmoid with AddressSanitizer and UndefinedBehaviorSanitizer in a
 # throwaway virtual environment and run the test suite against that build:
 #
-#     tools/run_sanitizers.sh [extra pytest arguments]
+#     tools/ci/run_sanitizers.sh [extra pytest arguments]
 #
 # Any sanitizer report aborts the run (halt_on_error / -fno-sanitize-recover),
 # so exit status 0 means no errors.  Needs gcc or clang with the sanitizer
@@ -17,7 +17,7 @@
 # kernel code as the other tests over 2**32 values, 20+ minutes instrumented);
 # both run in the ordinary suite.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 CC="${CC:-gcc}"
 
 work="$(mktemp -d)"

@@ -3,7 +3,7 @@
 # writes, use of uninitialised values) against an ordinary build of csigmoid,
 # installed in a throwaway virtual environment:
 #
-#     tools/run_valgrind.sh [pytest selection arguments]
+#     tools/ci/run_valgrind.sh [pytest selection arguments]
 #
 # Exit status 0 means the tests passed and valgrind reported no error
 # (--error-exitcode).  The
@@ -11,11 +11,11 @@
 # the wrapper's fast path against its ufunc, every stride and size (the
 # ufuncs' block loops), and both thread paths;
 # valgrind runs everything ~50 times slower, so the whole suite is the
-# sanitizer build's job (tools/run_sanitizers.sh).  Leak checking is off:
+# sanitizer build's job (tools/ci/run_sanitizers.sh).  Leak checking is off:
 # CPython keeps memory to the end on purpose (tests/test_memory.py measures
 # leaks).  PYTHONMALLOC=malloc makes every Python allocation visible.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 command -v valgrind >/dev/null || { echo "valgrind is not installed (Debian: apt-get install valgrind)" >&2; exit 1; }
 
 # Left out: tests comparing the sign of a NaN or of a zero with another
@@ -41,5 +41,5 @@ git ls-files -z | xargs -0 cp --parents -t "$work/src"
 # OpenBLAS's own threads add nothing here but valgrind time
 PYTHONMALLOC=malloc OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=2 \
     valgrind --tool=memcheck --error-exitcode=99 --leak-check=no --track-origins=yes \
-    --suppressions="$(pwd)/tools/valgrind-python.supp" \
+    --suppressions="$(pwd)/tools/ci/valgrind-python.supp" \
     python -m pytest -q -p no:cacheprovider "${SUBSET[@]}"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build LLVM's OpenMP runtime (libomp) for the macOS wheels, into PREFIX.
 #
-#   bash tools/build_libomp_macos.sh PREFIX
+#   bash tools/wheel/build_libomp_macos.sh PREFIX
 #
 # Run by cibuildwheel's before-all on macOS (pyproject.toml).  Apple clang
 # ships no OpenMP runtime, and a Homebrew bottle is built for the runner's own

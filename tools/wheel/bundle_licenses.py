@@ -1,6 +1,6 @@
 """Add the licence texts of the libraries a repaired wheel bundles to its LICENSE.
 
-    python tools/bundle_licenses.py WHEEL_DIR
+    python tools/wheel/bundle_licenses.py WHEEL_DIR
 
 Run by cibuildwheel right after auditwheel, delocate or delvewheel
 (pyproject.toml's repair-wheel-command), on the one wheel in WHEEL_DIR:
@@ -26,7 +26,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-LICENSES = Path(__file__).resolve().parent.parent / "licenses"
+LICENSES = Path(__file__).resolve().parents[2] / "licenses"
 # bundled file (path inside the wheel) -> licenses/<name>.txt
 RUNTIMES = (
     (re.compile(r"^csigmoid\.libs/libgomp[-.][^/]*\.so(\.\d+)*$"), "libgomp"),  # auditwheel

@@ -1,7 +1,7 @@
 /* The span functions of csigmoid/_simd.h timed on their own, one thread:
  * `harness N REPS` prints the best of REPS calls of each (sigma and sigma +
  * sigma', float32 and float64) over N elements uniform in [-20, 20], in ns
- * per element.  Built and run by tools/simd_harness/run.py, which varies the
+ * per element.  Built and run by tools/bench/simd_harness/run.py, which varies the
  * header's tuning constants; the "check" value only keeps the compiler from
  * dropping the work. */
 #include <stdio.h>

@@ -1,6 +1,6 @@
 """Time csigmoid/_simd.h's span functions with its tuning constants varied.
 
-    python tools/simd_harness/run.py [N] [REPS] [ROUNDS]    (default 100000 300 5)
+    python tools/bench/simd_harness/run.py [N] [REPS] [ROUNDS]    (default 100000 300 5)
 
 Each build is a copy of the headers with one change (SIMD_AHEAD, streaming
 never, a reciprocal estimate in place of the division), compiled with
@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PACKAGE = HERE.parent.parent / "csigmoid"
+PACKAGE = HERE.parents[2] / "csigmoid"
 HEADERS = ("_simd.h", "_simd_sigmoid.h", "_exp_constants.h")
 FLAGS = ["-O3", "-ffp-contract=off", "-fno-trapping-math", "-fno-math-errno"]
 LEVELS = {

@@ -1,6 +1,6 @@
 """A pytest plugin that puts csigmoid in place of scipy.special's logistic functions.
 
-tools/check_compat.sh runs SciPy's and scikit-learn's own installed tests through it
+tools/ci/check_compat.sh runs SciPy's and scikit-learn's own installed tests through it
 (``-p csigmoid_rebind`` with this folder on PYTHONPATH), so that code nobody here wrote
 exercises csigmoid.expit, csigmoid.logit and csigmoid.log_expit wherever it would have
 called scipy.special.expit, logit or log_expit.

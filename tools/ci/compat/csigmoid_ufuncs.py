@@ -1,6 +1,6 @@
 """A pytest plugin that adds csigmoid's ufuncs to the ufuncs other projects' tests iterate over.
 
-tools/check_numpy_suites.sh runs NumPy's, Dask's and xarray's own installed ufunc tests
+tools/ci/check_numpy_suites.sh runs NumPy's, Dask's and xarray's own installed ufunc tests
 through it (``-p csigmoid_ufuncs`` with this folder on PYTHONPATH).  Those tests do not
 take a list of functions from outside; each finds its ufuncs in one of three ways, and
 the plugin meets each where it is, leaving the test code as it is:

@@ -1,4 +1,4 @@
-"""The rebinding plugin's own checks, run by tools/check_compat.sh before the suites.
+"""The rebinding plugin's own checks, run by tools/ci/check_compat.sh before the suites.
 
 A route must be invisible to callers whether csigmoid's functions are Python-level
 functions or np.ufunc objects, so it is tried here in front of NumPy's own ufuncs

@@ -1,4 +1,4 @@
-"""The adding plugin's own checks, run by tools/check_numpy_suites.sh before the suites.
+"""The adding plugin's own checks, run by tools/ci/check_numpy_suites.sh before the suites.
 
 The substitutions it makes must put csigmoid's ufunc exactly where the other project's
 code names NumPy's, and change nothing else that code reads.
