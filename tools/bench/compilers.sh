@@ -33,7 +33,7 @@ for compiler in gcc clang-16; do
     (cd "$work/src" && env -u CFLAGS -u CPPFLAGS -u LDFLAGS CC="$compiler" CSIGMOID_REQUIRE_OPENMP=1 \
         "$work/$compiler/bin/python" -m pip install -q "$work/src")
 done
-variants="$(cd "$work" && "$work/gcc/bin/python" -c 'from csigmoid import _isa; print(*_isa.available_variants())')"
+variants="$(cd "$work" && "$work/gcc/bin/python" -c 'from csigmoid._cpu import variants; print(*variants.available_variants())')"
 echo "load before: $(uptime)"
 for round in $(seq "$rounds"); do
     for variant in $variants; do

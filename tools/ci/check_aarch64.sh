@@ -127,20 +127,22 @@ mkdir "$work/src"
 for variant in avx2 avx512; do
     grep -q "skipping the $variant kernels" "$work/build.log" || fail "setup.py did not skip the $variant kernels"
 done
-modules=("$site"/csigmoid/*.so)
-[[ ${#modules[@]} -eq 3 ]] || fail "expected _api, _cpu and _kernels_baseline, found: ${modules[*]##*/}"
+# one extension per .pyx, in every subpackage, but the two x86 kernel variants
+mapfile -t modules < <(find "$site/csigmoid" -name '*.so' | sort)
+expected="$(find "$work/src/csigmoid" -name '*.pyx' ! -path '*/_kernels/avx2.pyx' ! -path '*/_kernels/avx512.pyx' | wc -l)"
+[[ ${#modules[@]} -eq "$expected" ]] || fail "expected $expected extensions (every .pyx but avx2 and avx512), found: ${modules[*]#"$site/"}"
 for so in "${modules[@]}"; do
     readelf -h "$so" | grep -q "Machine:.*AArch64" || fail "$so is not an AArch64 object"
     readelf -d "$so" | grep -q "NEEDED.*libgomp" || fail "$so does not link libgomp"
 done
-ok "${modules[*]##*/}: AArch64, linked with libgomp; the avx2 and avx512 variants skipped"
-python3 "$repo/tools/ci/check_vectorization.py" gcc "$work/build.log" "$work/src/csigmoid/_kernels_baseline.c" \
+ok "${modules[*]#"$site/"}: AArch64, linked with libgomp; the avx2 and avx512 variants skipped"
+python3 "$repo/tools/ci/check_vectorization.py" gcc "$work/build.log" "$work/src/csigmoid/_kernels/baseline.c" \
     || fail "a kernel loop is not vectorized for NEON"
 # the remark checker can fail: a log without the remarks must not pass it
-if python3 "$repo/tools/ci/check_vectorization.py" gcc /dev/null "$work/src/csigmoid/_kernels_baseline.c" >/dev/null; then
+if python3 "$repo/tools/ci/check_vectorization.py" gcc /dev/null "$work/src/csigmoid/_kernels/baseline.c" >/dev/null; then
     fail "tools/ci/check_vectorization.py passed a build without remarks"
 fi
-neon="$(aarch64-linux-gnu-objdump -d --no-show-raw-insn "$site"/csigmoid/_kernels_baseline.*.so \
+neon="$(aarch64-linux-gnu-objdump -d --no-show-raw-insn "$site"/csigmoid/_kernels/baseline.*.so \
     | grep -cE '\sf(mla|mul|add|div)\s+v[0-9]+\.(4s|2d)' || true)"
 [[ "$neon" -gt 0 ]] || fail "no NEON arithmetic (fmla/fmul/fadd/fdiv on v registers) in the kernels"
 ok "every kernel loop vectorized (GCC -fopt-info-vec); $neon NEON fmla/fmul/fadd/fdiv .4s/.2d instructions"

@@ -52,18 +52,20 @@ mkdir "$work/src"
     CSIGMOID_REQUIRE_OPENMP=1 "$venv/bin/python" -m pip install -v ".[test]")
 if grep -q "skipping the" "$work/build.log"; then fail "a kernel variant was skipped: $(grep 'skipping the' "$work/build.log")"; fi
 site="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["platlib"])')"
-for so in "$site"/csigmoid/*.so; do
+mapfile -t extensions < <(find "$site/csigmoid" -name '*.so' | sort)     # in every subpackage
+[[ ${#extensions[@]} -gt 0 ]] || fail "no extension module under $site/csigmoid"
+for so in "${extensions[@]}"; do
     needed="$(readelf -d "$so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')"
     grep -q '^libomp' <<<"$needed" || fail "${so##*/} does not link libomp"
     if grep -q 'gomp' <<<"$needed"; then fail "${so##*/} links libgomp"; fi
 done
-ok "$(cd "$site/csigmoid" && ls ./*.so | wc -l) extensions, each linking $(readelf -d "$site"/csigmoid/_api.*.so | grep -o 'libomp[^]]*'), none libgomp"
+ok "${#extensions[@]} extensions, each linking $(readelf -d "${extensions[0]}" | grep -o 'libomp[^]]*'), none libgomp"
 
 echo "== 2. every kernel loop vectorized (clang remarks)"
-python3 "$repo/tools/ci/check_vectorization.py" clang "$work/build.log" "$work/src"/csigmoid/_kernels_*.c \
+python3 "$repo/tools/ci/check_vectorization.py" clang "$work/build.log" "$work/src"/csigmoid/_kernels/*.c \
     || fail "a kernel loop is not vectorized by clang"
 # the remark checker can fail: a log without the remarks must not pass it
-if python3 "$repo/tools/ci/check_vectorization.py" clang /dev/null "$work/src"/csigmoid/_kernels_*.c >/dev/null; then
+if python3 "$repo/tools/ci/check_vectorization.py" clang /dev/null "$work/src"/csigmoid/_kernels/*.c >/dev/null; then
     fail "tools/ci/check_vectorization.py passed a build without remarks"
 fi
 ok "every kernel loop of every variant vectorized"
@@ -74,7 +76,7 @@ mkdir "$outside"
 (cd "$outside" && "$venv/bin/python" -c 'import csigmoid; csigmoid.show_config()') | tee "$work/config.txt" | sed 's/^/   | /'
 grep -q "compiler: clang 16" "$work/config.txt" && grep -q "runtime libomp" "$work/config.txt" \
     || fail "show_config does not name clang 16 and libomp"
-variants="$(cd "$outside" && "$venv/bin/python" -c 'from csigmoid import _isa; print(len(_isa.available_variants()))')"
+variants="$(cd "$outside" && "$venv/bin/python" -c 'from csigmoid._cpu import variants; print(len(variants.available_variants()))')"
 (cd "$outside" && "$venv/bin/python" -m pytest -p no:cacheprovider --junitxml="$work/junit.xml" "$repo/tests" "$@") \
     || fail "the test suite against the clang build"
 python3 - "$work/junit.xml" "$variants" <<'PY' || fail "the accuracy tests did not run for every variant"

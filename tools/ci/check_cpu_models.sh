@@ -20,8 +20,8 @@
 # that starts QEMU (without it they would run natively, on this machine's
 # AVX-512 CPU).  Two controls prove that the emulation is real: forcing the
 # avx2 kernels on SandyBridge, and an AVX2 instruction on SandyBridge, die
-# with SIGILL.  And the modules every CPU imports (_api, _cpu) and the
-# baseline kernels are checked to hold no AVX (VEX-encoded) instruction at
+# with SIGILL.  And the modules every CPU imports (every extension but the
+# avx2 and avx512 kernels) are checked to hold no AVX (VEX-encoded) instruction at
 # all, so that they run below SandyBridge too.
 #
 # QEMU does not emulate AVX-512: the avx512 variant is run by the ordinary
@@ -70,18 +70,23 @@ mkdir "$work/src"
     || { tail -n 30 "$work/build.log" >&2; fail "building csigmoid"; }
 site="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["platlib"])')"
 
-# _api and _cpu are imported on every CPU, and the baseline kernels run on
-# any x86-64: compiled without -march, and no AVX instruction in them (in
-# AT&T syntax every VEX/EVEX-encoded instruction, and no SSE one, starts with v).
-for module in _api _cpu _kernels_baseline; do
-    grep -E " -c csigmoid/$module\.c " "$work/build.log" >"$work/cc-$module.txt" \
+# Every extension but the avx2 and avx512 kernels (one per .pyx, in every
+# subpackage: the ufunc layer, CPU detection, the baseline kernels, ...) is
+# imported or run on any x86-64: compiled without -march, and no AVX
+# instruction in them (in AT&T syntax every VEX/EVEX-encoded instruction, and
+# no SSE one, starts with v).
+mapfile -t portable < <(cd "$work/src" && find csigmoid -name '*.pyx' ! -path '*/_kernels/avx2.pyx' \
+    ! -path '*/_kernels/avx512.pyx' | sed 's/\.pyx$//' | sort)
+[[ ${#portable[@]} -gt 0 ]] || fail "no .pyx source found"
+for module in "${portable[@]}"; do
+    grep -E " -c $module\.c " "$work/build.log" >"$work/cc.txt" \
         || fail "no compile command for $module in the build log"
-    if grep -q -- "-march=" "$work/cc-$module.txt"; then fail "$module was compiled with a -march"; fi
-    so=("$site"/csigmoid/"$module".*.so)
+    if grep -q -- "-march=" "$work/cc.txt"; then fail "$module was compiled with a -march"; fi
+    so=("$site/$module".*.so)
     avx="$(objdump -d --no-show-raw-insn "${so[0]}" | grep -cE '^\s+[0-9a-f]+:\s+v[a-z0-9]+\s' || true)"
     [[ "$avx" -eq 0 ]] || fail "$module holds $avx AVX instructions"
 done
-ok "_api, _cpu and the baseline kernels: compiled without -march, no AVX instruction (objdump)"
+ok "${portable[*]}: compiled without -march, no AVX instruction (objdump)"
 
 # CPUID features of the models that QEMU's TCG cannot provide and warns
 # about at every start: system-level ones (and TSX), none an instruction-set
@@ -147,7 +152,7 @@ print(report.getvalue(), end="")
 lines = dict(line.split(":", 1) for line in report.getvalue().splitlines())
 lines = {k.strip(): v.strip() for k, v in lines.items()}
 assert lines["CPU supports"] == level and lines["kernel in use"] == level, lines
-print(f"imported kernel variants: {sorted(m for m in sys.modules if '_kernels_' in m)}")
+print(f"imported kernel variants: {sorted(m for m in sys.modules if m.startswith('csigmoid._kernels.'))}")
 PY
     ok "$model: CPU level $level, kernel $level, show_config says so, no higher variant imported"
 

@@ -6,11 +6,11 @@ BUILD_LOG holds the compiler's remarks: GCC's -fopt-info-vec-optimized, or
 clang's -Rpass=loop-vectorize -Rpass-missed=loop-vectorize (with line
 tables, -gline-tables-only, so that remarks carry a location).  KERNELS_C
 are the C files Cython generated for the kernel variants
-(csigmoid/_kernels_<variant>.c), as they were compiled, beside the
-_kernels.pxi they were generated from.
+(csigmoid/_kernels/<variant>.c), as they were compiled, beside the .pxi
+files they were generated from.
 
-The kernel loops are the `for ... in range(...)` loops of
-csigmoid/_kernels.pxi (the prange over threads is not one: it runs one
+The kernel loops are the `for ... in range(...)` loops of the .pxi files
+beside the C files (csigmoid/_kernels/*.pxi; the prange over threads is not one: it runs one
 iteration per thread).  Cython writes each of them into the C file once per
 fused-type specialization (float, double), after a comment naming its .pxi
 line; the first C `for (` after that comment is that copy of the loop.  Every
@@ -24,12 +24,11 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-PXI = "csigmoid/_kernels.pxi"
 KERNEL_LOOP = re.compile(r"^\s*for \w+ in range\(")
-MARKER = re.compile(r'^\s*/\* "' + re.escape(PXI) + r'":(\d+)$')
+MARKER = re.compile(r'^\s*/\* "csigmoid/[\w/]+/(\w+\.pxi)":(\d+)$')
 C_LOOP = re.compile(r"^\s*for \(")
 # file:line:column: (remark|optimized|missed): text
-REMARK = re.compile(r"(csigmoid/_kernels_\w+\.c):(\d+):\d+: (?:remark|optimized|missed): (.*)")
+REMARK = re.compile(r"(csigmoid/[\w/]+\.c):(\d+):\d+: (?:remark|optimized|missed): (.*)")
 VECTORIZED = {
     "gcc": re.compile(r"loop vectorized using (\d+) byte vectors"),
     "clang": re.compile(r"vectorized loop \(vectorization width: (\d+)"),
@@ -37,19 +36,25 @@ VECTORIZED = {
 NOT_VECTORIZED = {"gcc": None, "clang": re.compile(r"loop not vectorized")}
 
 
-def kernel_loop_lines(pxi_text):
-    """The .pxi line numbers of the kernel loops."""
-    return {number for number, line in enumerate(pxi_text.splitlines(), 1) if KERNEL_LOOP.match(line)}
+def kernel_loop_lines(folder):
+    """(.pxi name, line number) of every kernel loop in the .pxi files of folder."""
+    return {
+        (pxi.name, number)
+        for pxi in sorted(folder.glob("*.pxi"))
+        for number, line in enumerate(pxi.read_text().splitlines(), 1)
+        if KERNEL_LOOP.match(line)
+    }
 
 
 def loop_copies(c_text, loops):
-    """C line -> .pxi line, for the C `for (` of every copy of every kernel loop."""
+    """C line -> (.pxi name, line), for the C `for (` of every copy of every kernel loop."""
     copies = {}
     pending = None
     for number, line in enumerate(c_text.splitlines(), 1):
         marker = MARKER.match(line)
         if marker:
-            pending = int(marker.group(1)) if int(marker.group(1)) in loops else None
+            source = marker.group(1), int(marker.group(2))
+            pending = source if source in loops else None
         elif pending is not None and C_LOOP.match(line):
             copies[number] = pending
             pending = None
@@ -63,21 +68,21 @@ def main(compiler, log_path, c_paths):
     failures = []
     for c_path in c_paths:
         name = Path(c_path).name
-        loops = kernel_loop_lines((Path(c_path).parent / Path(PXI).name).read_text())
+        loops = kernel_loop_lines(Path(c_path).parent)
         if not loops:
-            sys.exit(f"no kernel loop found in the {PXI} beside {c_path}")
+            sys.exit(f"no kernel loop found in the .pxi files beside {c_path}")
         copies = loop_copies(Path(c_path).read_text(), loops)
         found = sorted(set(copies.values()))
         if found != sorted(loops):
-            failures.append(f"{name}: kernel loops at {PXI} lines {sorted(loops)}, copies found for {found}")
+            failures.append(f"{name}: kernel loops at {sorted(loops)}, copies found for {found}")
         widths, vectorized = [], 0
-        for c_line, pxi_line in sorted(copies.items()):
+        for c_line, (pxi, pxi_line) in sorted(copies.items()):
             texts = remarks.get((name, c_line), [])
             done = [m.group(1) for t in texts for m in [VECTORIZED[compiler].search(t)] if m]
             missed = NOT_VECTORIZED[compiler]
             refused = [t for t in texts if missed is not None and missed.search(t)]
             if not done or refused:
-                failures.append(f"{name}:{c_line} ({PXI}:{pxi_line}) not vectorized: {texts or 'no remark'}")
+                failures.append(f"{name}:{c_line} ({pxi}:{pxi_line}) not vectorized: {texts or 'no remark'}")
             widths += done
             vectorized += bool(done) and not refused
         unit = "bytes" if compiler == "gcc" else "lanes"

@@ -39,9 +39,15 @@ git ls-files -z | xargs -0 cp --parents -t "$work/src"
 (cd "$work/src" && CC="$CC $sanitize" CSIGMOID_REQUIRE_OPENMP=1 \
     python -m pip install -q --no-build-isolation --no-deps .)
 
-# every extension must carry the instrumentation (a build that quietly
-# dropped the flags would pass everything below)
-for extension in "$(python -c 'import sysconfig; print(sysconfig.get_paths()["platlib"])')"/csigmoid/*.so; do
+# every extension, in every subpackage, must carry the instrumentation (a
+# build that quietly dropped the flags would pass everything below)
+package="$(python -c 'import sysconfig; print(sysconfig.get_paths()["platlib"])')/csigmoid"
+mapfile -t extensions < <(find "$package" -name '*.so' | sort)
+if [[ ${#extensions[@]} -eq 0 ]]; then
+    echo "run_sanitizers.sh: no extension module under $package" >&2
+    exit 1
+fi
+for extension in "${extensions[@]}"; do
     if ! readelf -d "$extension" | grep -q 'NEEDED.*libasan'; then
         echo "run_sanitizers.sh: $extension is not built with AddressSanitizer" >&2
         exit 1

@@ -1,4 +1,4 @@
-/* The span functions of csigmoid/_simd.h timed on their own, one thread:
+/* The span functions of csigmoid/_kernels/include/simd.h timed on their own, one thread:
  * `harness N REPS` prints the best of REPS calls of each (sigma and sigma +
  * sigma', float32 and float64) over N elements uniform in [-20, 20], in ns
  * per element.  Built and run by tools/bench/simd_harness/run.py, which varies the
@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include "_simd.h"
+#include "simd.h"
 
 static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + 1e-9 * t.tv_nsec; }
 

@@ -1,4 +1,4 @@
-"""Time csigmoid/_simd.h's span functions with its tuning constants varied.
+"""Time csigmoid/_kernels/include/simd.h's span functions with its tuning constants varied.
 
     python tools/bench/simd_harness/run.py [N] [REPS] [ROUNDS]    (default 100000 300 5)
 
@@ -18,8 +18,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PACKAGE = HERE.parents[2] / "csigmoid"
-HEADERS = ("_simd.h", "_simd_sigmoid.h", "_exp_constants.h")
+INCLUDE = HERE.parents[2] / "csigmoid" / "_kernels" / "include"  # simd.h and the headers it includes
 FLAGS = ["-O3", "-ffp-contract=off", "-fno-trapping-math", "-fno-math-errno"]
 LEVELS = {
     "avx512": ["-march=x86-64-v4", "-mprefer-vector-width=512"],
@@ -65,13 +64,13 @@ def variants(level):
 
 def build(folder, level, changes):
     folder.mkdir()
-    for name in HEADERS:
-        shutil.copy(PACKAGE / name, folder / name)
-    header = folder / "_simd.h"
+    for path in INCLUDE.glob("*.h"):
+        shutil.copy(path, folder / path.name)
+    header = folder / "simd.h"
     text = header.read_text()
     for old, new in changes.items():
         if old not in text:
-            sys.exit(f"run.py: _simd.h no longer contains {old!r}")
+            sys.exit(f"run.py: simd.h no longer contains {old!r}")
         text = text.replace(old, new)
     header.write_text(text)
     program = folder / "harness"
