@@ -1,19 +1,17 @@
-"""`python -m csigmoid bench` and the copy kernel it measures against."""
+"""`python -m csigmoid bench` (csigmoid/_bench/peers.py, worker.py): its tables, figures and
+options, and how a worker times its contender."""
 
 import json
 import os
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
 
-import csigmoid
-from csigmoid._bench import peers
+from csigmoid._bench import peers, worker
 from csigmoid._cpu import features
-from csigmoid._ufunc import ufuncs
-
-from layouts import KERNEL_DTYPES
 
 
 def run_bench(folder, *args, env=None, timeout=600):
@@ -27,33 +25,6 @@ def run_bench(folder, *args, env=None, timeout=600):
         text=True,
         timeout=timeout,
     )
-
-
-@pytest.mark.parametrize("dtype", KERNEL_DTYPES)
-@pytest.mark.parametrize("size", [0, 1, 17, 100_003])
-def test_parallel_copy_copies_every_element(dtype, size):
-    src = np.random.default_rng(size).standard_normal(size).astype(dtype)
-    dst = np.full_like(src, np.nan)
-    for threads in (1, 2):
-        dst[...] = np.nan
-        with csigmoid.threads(threads):
-            ufuncs.parallel_copy(src, dst)
-        np.testing.assert_array_equal(dst, src)
-
-
-def test_parallel_copy_rejects_what_it_cannot_copy():
-    src = np.zeros(8)
-    with pytest.raises(TypeError, match="float32 or float64"):
-        ufuncs.parallel_copy(np.zeros(8, dtype=np.int64), src)
-    with pytest.raises(TypeError, match="ndarray"):
-        ufuncs.parallel_copy([0.0] * 8, src)
-    for dst in (np.zeros(8, np.float32), np.zeros(9), src, src[::-1]):
-        with pytest.raises(ValueError, match="dst"):
-            ufuncs.parallel_copy(src, dst)
-    read_only = np.zeros(8)
-    read_only.flags.writeable = False
-    with pytest.raises(ValueError, match="dst"):
-        ufuncs.parallel_copy(src, read_only)
 
 
 def test_bench_runs_and_writes_its_figures(tmp_path):
@@ -125,6 +96,33 @@ def test_worker_times_one_contender_alone(tmp_path):
     assert [(r["operation"], r["contender"]) for r in lines[1:-1]] == [("sigmoid", "scipy")]
     assert len(lines[1]["seconds_per_call"]) >= 2
     assert lines[-1] == []
+
+
+def test_the_copy_limit_is_the_faster_of_the_team_and_one_thread(capsys):
+    """A case with several ways (the copy: on the team and on one thread) is
+    timed each way and reported by the way with the best batch."""
+    spec = {"dtypes": ["float64"], "sizes": [16], "ops": ["sigmoid"], "batches": 2, "case_seconds": 0}
+
+    def make(operation, arrays):
+        return (lambda: time.sleep(0.002), lambda: None)
+
+    worker.time_cases(spec, worker.COPY, make)
+    record = json.loads(capsys.readouterr().out)
+    assert len(record["seconds_per_call"]) == 2
+    assert max(record["seconds_per_call"]) < 0.001, record  # the fast way's batches
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_the_copy_worker_copies_on_the_team_and_on_one_thread(threads):
+    _, make = worker.copy_calls(threads)
+    arrays = worker.Arrays(1000, "float32")
+    assert make("sigmoid-alloc", arrays) is None  # no allocating copy to compare with
+    ways = make("sigmoid", arrays)
+    assert len(ways) == (1 if threads == 1 else 2)
+    for way in ways:
+        arrays.out[...] = np.nan
+        way()
+        np.testing.assert_array_equal(arrays.out, arrays.x)
 
 
 def test_workers_get_every_library_thread_switch():

@@ -65,3 +65,26 @@ def test_calls_on_numpy_input_import_nothing_more():
 def test_show_config_imports_the_metadata_it_reports():
     imported = modules_imported_by("import csigmoid, io; csigmoid.show_config(io.StringIO())")
     assert "importlib.metadata" in imported
+
+
+def test_public_calls_import_no_benchmark_module():
+    """The measuring code (csigmoid._bench, with the copy the benchmark compares
+    with) is the command line's alone: neither the import nor a call of any
+    public function loads any of it."""
+    calls = (
+        "import io, numpy as np, csigmoid\n"
+        "x = np.linspace(0.01, 0.99, 100_000)\n"
+        "for name in csigmoid.__all__:\n"
+        "    function = getattr(csigmoid, name)\n"
+        "    if name == 'show_config':\n"
+        "        function(io.StringIO())\n"
+        "    elif name == 'threads':\n"
+        "        with function(1):\n"
+        "            csigmoid.sigmoid(x)\n"
+        "    else:  # a ufunc, or the wrapper of one\n"
+        "        function(*[x] * getattr(function, 'ufunc', function).nin)"
+    )
+    imported = modules_imported_by(calls)
+    assert "csigmoid._ufunc.ufuncs" in imported
+    bench = sorted(m for m in imported if m == "csigmoid._bench" or m.startswith("csigmoid._bench."))
+    assert not bench, bench

@@ -5,8 +5,9 @@ Peers (each only if installed; ``pip install csigmoid[bench]`` brings scipy,
 numexpr and matplotlib; numba, torch and JAX are compared when present): the
 textbook NumPy formula, scipy.special, numexpr, numba (the textbook formula
 as a ``@vectorize(target='parallel')`` ufunc), torch (CPU), JAX (``jit``; it
-always allocates its result), and the memory limit, a parallel copy of the
-same array on the same threads.
+always allocates its result), and the memory limit, a copy of the same array
+(csigmoid._bench.copy_limit) on the same threads or on one, whichever is
+faster.
 
 The tables give each contender's nanoseconds per element and csigmoid's
 ratio to the best peer and to the copy.  ``--targets`` adds the project's own

@@ -22,12 +22,11 @@
 from cython cimport floating as real
 from libc.math cimport INFINITY, NAN, fma, fmaf
 from libc.stdint cimport int64_t, uint32_t, uint64_t
-from libc.string cimport memcpy
 from cpython.pycapsule cimport PyCapsule_New
 
 from csigmoid._kernels.table cimport (
     KernelTable, Operation, TeamTiming, OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE,
-    OP_BACKWARD, OP_LOGIT, OP_LOG_SIGMOID, OP_COPY,
+    OP_BACKWARD, OP_LOGIT, OP_LOG_SIGMOID,
 )
 
 include "../_parallel/driver.pxi"
@@ -391,8 +390,6 @@ cdef inline void run_span(Operation op, const real* in0, const real* in1,
     elif op == OP_BACKWARD:
         for i in range(n):
             out0[i] = backward_one(in0[i], in1[i])
-    else:
-        memcpy(out0, in0, n * sizeof(real))
     fpflags_restore(&saved)
 
 

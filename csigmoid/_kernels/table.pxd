@@ -27,8 +27,6 @@ cdef enum Operation:
     OP_LOGIT
     # out0 = log(sigma(in0))
     OP_LOG_SIGMOID
-    # out0 = in0: the memory-bandwidth limit that the benchmark measures against
-    OP_COPY
 
 # What a call observed, for the thread policy: `threads`, how many threads
 # computed (1 for a serial call; fewer than asked when OpenMP gives the

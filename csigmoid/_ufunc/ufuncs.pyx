@@ -23,7 +23,6 @@ from libc.stdint cimport int64_t
 from csigmoid._kernels.table cimport (
     KernelTable, Operation, TeamTiming,
     OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE, OP_BACKWARD, OP_LOGIT, OP_LOG_SIGMOID,
-    OP_COPY,
 )
 from csigmoid._parallel.openmp cimport omp_get_max_threads, omp_get_thread_limit
 from cpython.contextvars cimport PyContextVar_Reset, PyContextVar_Set, get_value
@@ -545,7 +544,7 @@ cdef inline int64_t share_factor(const LoopData* d) noexcept nogil:
         return 6 if d.single else 3
     if d.op == OP_DERIVATIVE or d.op == OP_SIGMOID_AND_DERIVATIVE:
         return 5 if d.single else 2
-    if d.op == OP_BACKWARD or d.op == OP_COPY:
+    if d.op == OP_BACKWARD:
         return 16 if d.single else 12
     if d.op == OP_LOGIT:
         return 2 if d.single else 1
@@ -799,7 +798,7 @@ cdef void longdouble_loop(char** args, const npy_intp* dimensions, const npy_int
 # thread.
 cdef enum:
     NTYPES = 15
-    NOPERATIONS = OP_COPY
+    NOPERATIONS = OP_LOG_SIGMOID + 1
 cdef int INPUT_TYPES[NTYPES]
 INPUT_TYPES[:] = [
     cnp.NPY_FLOAT, cnp.NPY_DOUBLE, cnp.NPY_LONGDOUBLE, cnp.NPY_FLOAT16, cnp.NPY_BOOL,
@@ -981,36 +980,3 @@ dispatch_sigmoid_and_derivative.ufunc = sigmoid_and_derivative
 # inspect.signature follows __wrapped__ to the ufunc's signature, without
 # importing inspect here (tens of milliseconds where NumPy has not imported it)
 dispatch_sigmoid_and_derivative.__wrapped__ = sigmoid_and_derivative
-
-
-# ----------------------------------------------------------------------------- the copy limit
-
-def parallel_copy(src, dst):
-    """dst[...] = src with the kernels' thread split: the memory-bandwidth limit
-    that ``python -m csigmoid bench`` compares against (no elementwise
-    function can stream an array faster than copying it).  The threads are
-    those a csigmoid call from this thread would use (csigmoid.threads).
-
-    Both must be C-contiguous native float32 or float64 arrays of the same
-    dtype and shape; dst writeable and disjoint from src.
-    """
-    cdef str name = "parallel_copy"
-    if type(src) is not np.ndarray or type(dst) is not np.ndarray:
-        raise TypeError(f"{name}: src and dst must be numpy.ndarray")
-    cdef cnp.ndarray s = <cnp.ndarray>src, d = <cnp.ndarray>dst
-    cdef int type_num = cnp.PyArray_TYPE(s)
-    if (type_num != cnp.NPY_FLOAT and type_num != cnp.NPY_DOUBLE) or not (
-            cnp.PyArray_IS_C_CONTIGUOUS(s) and cnp.PyArray_ISNOTSWAPPED(s)
-            and cnp.PyArray_ISALIGNED(s)):
-        raise TypeError(f"{name}: src must be a C-contiguous native float32 or float64 array")
-    if not is_dense_like(d, s) or cnp.PyArray_DATA(d) == cnp.PyArray_DATA(s) or not are_disjoint(s, d):
-        raise ValueError(f"{name}: dst must be a writeable array like src, disjoint from it")
-    cdef int64_t n = cnp.PyArray_SIZE(s)
-    cdef void* p_src = cnp.PyArray_DATA(s)
-    cdef void* p_dst = cnp.PyArray_DATA(d)
-    cdef LoopData copy = LoopData(op=OP_COPY, input_type=type_num, output_type=type_num,
-                                  single=type_num == cnp.NPY_FLOAT,
-                                  itemsize=cnp.PyArray_ITEMSIZE(s),
-                                  out_itemsize=cnp.PyArray_ITEMSIZE(s))
-    with nogil:
-        run_kernel_in_team(&copy, p_src, p_src, p_dst, p_dst, n)
