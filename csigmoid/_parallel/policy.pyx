@@ -252,10 +252,10 @@ cdef class ThreadLimit:
 
 
 cdef inline int default_threads_from(ThreadSource* source) noexcept nogil:
-    """The thread count a call may use (before the size and contention rules
-    of include/team_policy.h), and where it comes from: one in a child forked after a
-    parallel region; else the current context's `csigmoid.threads(n)`
-    limit, within OpenMP's current maximum; else a maximum set since import
+    """The thread count a call may use (before the size and contention
+    rules of include/team_policy.h), and where it comes from: one in a child
+    forked after a parallel region; else the current context's
+    `csigmoid.threads(n)` limit, within OpenMP's current maximum; else a maximum set since import
     (threadpoolctl, omp_set_num_threads); else OMP_NUM_THREADS within the
     CPUs of the affinity mask (more threads than those can never run at
     once); else the CPUs the process may use, within OpenMP's maximum.
