@@ -172,9 +172,12 @@ UFUNC_LAYER = {
     ],
 }
 
-extensions = [extension("_ufunc.ufuncs", **UFUNC_LAYER), extension("_cpu.features")] + [
-    extension(f"_kernels.{variant}") for variant in VARIANT_FLAGS
-]
+extensions = [
+    extension("_ufunc.ufuncs", **UFUNC_LAYER),
+    extension("_parallel.policy"),
+    extension("_parallel.testing"),
+    extension("_cpu.features"),
+] + [extension(f"_kernels.{variant}") for variant in VARIANT_FLAGS]
 # the benchmark's copy (the memory limit it compares with), apart from the kernels
 extensions.append(extension("_bench.copy_limit"))
 

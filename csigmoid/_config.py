@@ -7,7 +7,7 @@ from typing import Any, Literal, TextIO, overload
 from csigmoid._cpu import features
 from csigmoid._cpu import usable as usable_cpus
 from csigmoid._cpu import variants as kernel_variants
-from csigmoid._ufunc import ufuncs
+from csigmoid._parallel import policy
 
 # The printed form: one line per entry, (section, key) -> label.
 _LINES = (
@@ -50,9 +50,9 @@ def config() -> dict[str, dict[str, Any]]:
             "openmp_runtime": features.openmp_runtime(),
         },
         "threads": {
-            "max_threads": ufuncs.max_threads(),
+            "max_threads": policy.max_threads(),
             "max_threads_from": _threads_from(usable),
-            "source": ufuncs.max_threads_source(),
+            "source": policy.max_threads_source(),
             "contention": _contention(),
             "usable_cpus": usable.count,
             "usable_cpus_from": usable.detail,
@@ -60,8 +60,8 @@ def config() -> dict[str, dict[str, Any]]:
             "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
             "omp_num_threads_accepted": usable_cpus.omp_num_threads() is not None,
             "omp_thread_limit": thread_limit,
-            "forked_after_parallel_region": ufuncs.forked_after_parallel_region(),
-            "serial_left_s": ufuncs.contention_state()["serial_left"],
+            "forked_after_parallel_region": policy.forked_after_parallel_region(),
+            "serial_left_s": policy.contention_state()["serial_left"],
         },
         "simd": {
             "cpu_level": features.cpu_level(),
@@ -73,7 +73,7 @@ def config() -> dict[str, dict[str, Any]]:
 
 
 def _threads_from(usable: usable_cpus.CpuCount) -> str:
-    source = ufuncs.max_threads_source()
+    source = policy.max_threads_source()
     if source == "fork":
         return (
             "one thread: this process was forked after a parallel region "
@@ -106,9 +106,9 @@ def _threads_from(usable: usable_cpus.CpuCount) -> str:
 def _contention() -> str:
     if not features.openmp_version():
         return "none (built without OpenMP: every call runs on one thread)"
-    if ufuncs.forked_after_parallel_region():
+    if policy.forked_after_parallel_region():
         return "none (every call runs on one thread in a child forked after a parallel region)"
-    state = ufuncs.contention_state()
+    state = policy.contention_state()
     if state["serial_left"] > 0:
         return (
             f"calls run on one thread for {state['serial_left']:.3g} s more (parallel "

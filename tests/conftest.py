@@ -16,7 +16,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != CHECKOUT]
 sys.path.insert(0, str(TESTS))
 
 from csigmoid._cpu import variants  # noqa: E402
-from csigmoid._ufunc import ufuncs  # noqa: E402
+from csigmoid._parallel import testing  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +24,7 @@ def contention_forgotten():
     """Start every test with csigmoid's contention rule reset: a parallel call
     that lost against one thread in an earlier test, because something else
     had the cores, must not make this test's calls serial."""
-    ufuncs.forget_contention()
+    testing.forget_contention()
 
 
 @pytest.fixture(params=variants.available_variants())

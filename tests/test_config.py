@@ -12,7 +12,7 @@ import pytest
 
 import csigmoid
 from csigmoid._cpu import features, usable, variants
-from csigmoid._ufunc import ufuncs
+from csigmoid._parallel import policy, testing
 
 
 def labelled(capsys):
@@ -44,8 +44,8 @@ def test_version_is_the_one_in_the_package_metadata():
 
 def test_show_config_says_where_the_thread_count_comes_from(capsys):
     labels = labelled(capsys)
-    assert int(labels["max threads"]) == ufuncs.max_threads()
-    if ufuncs.max_threads_source() == "usable CPUs":
+    assert int(labels["max threads"]) == policy.max_threads()
+    if policy.max_threads_source() == "usable CPUs":
         assert labels["max threads from"] == (f"the CPUs this process may use: {usable.USABLE.detail}")
     with csigmoid.threads(1):
         labels = labelled(capsys)
@@ -60,9 +60,9 @@ def test_show_config_reports_the_contention_rule(capsys):
     assert labelled(capsys)["contention"] == (
         "none (parallel calls may run; 50 ms gained against one thread is banked against stalls)"
     )
-    ufuncs.record_team_call(2, 0.0701, 0.0001)  # 70 ms lost, 20 ms beyond the credit
+    testing.record_team_call(2, 0.0701, 0.0001)  # 70 ms lost, 20 ms beyond the credit
     assert labelled(capsys)["contention"].startswith("calls run on one thread for ")
-    ufuncs.record_team_call(2, 0.0101, 0.0001)  # a probe that loses 10 ms of its credit
+    testing.record_team_call(2, 0.0101, 0.0001)  # a probe that loses 10 ms of its credit
     assert labelled(capsys)["contention"].startswith("none (parallel calls may run; 40 ms")
 
 
@@ -72,8 +72,8 @@ def test_dict_form_is_json_and_what_is_printed(capsys):
     assert json.loads(json.dumps(report)) == report
     assert set(report) == {"csigmoid", "build", "threads", "simd"}
     threads = report["threads"]
-    assert threads["max_threads"] == ufuncs.max_threads()
-    assert threads["source"] == ufuncs.max_threads_source()
+    assert threads["max_threads"] == policy.max_threads()
+    assert threads["source"] == policy.max_threads_source()
     assert threads["usable_cpus"] == usable.USABLE.count
     assert report["simd"]["kernel_variants"] == list(variants.available_variants())
     printed = labelled(capsys)
@@ -148,9 +148,9 @@ def test_omp_num_threads_openmp_rejects_is_ignored_and_said(tmp_path, value):
     openmp_count = 1 if llvm else features.max_threads()
     assert threads["max_threads"] == min(openmp_count, usable.USABLE.count)
     half_cpu_quota = (
-        "from csigmoid._ufunc import ufuncs\n"
-        "ufuncs.use_cpu_count(1, len(os.sched_getaffinity(0)))\n"
-        "print(json.dumps([ufuncs.max_threads(), ufuncs.max_threads_source()]))"
+        "from csigmoid._parallel import policy\n"
+        "policy.use_cpu_count(1, len(os.sched_getaffinity(0)))\n"
+        "print(json.dumps([policy.max_threads(), policy.max_threads_source()]))"
     )
     if hasattr(os, "sched_getaffinity"):
         seen = run_report(tmp_path, half_cpu_quota, OMP_NUM_THREADS=value)

@@ -64,8 +64,8 @@ while time.monotonic() < start + 1.5:
             csigmoid.sigmoid(x, out=out)
             times.append(time.perf_counter() - begin)
 print(json.dumps({"default": default, "one_thread": one_thread,
-                  "max_threads": csigmoid._ufunc.ufuncs.max_threads(),
-                  "threads_from": csigmoid._ufunc.ufuncs.max_threads_source(),
+                  "max_threads": csigmoid._parallel.policy.max_threads(),
+                  "threads_from": csigmoid._parallel.policy.max_threads_source(),
                   "usable": csigmoid._cpu.usable.USABLE.source}))
 """
 
@@ -197,7 +197,7 @@ busy = subprocess.Popen([sys.executable, "-c", "import time; t = time.monotonic(
                          "while time.monotonic() < t: pass"])
 import numpy as np
 import csigmoid
-from csigmoid._ufunc import ufuncs
+from csigmoid._parallel import policy
 
 n = 1_000_000
 x = np.random.default_rng(0).uniform(-20, 20, n)
@@ -208,10 +208,10 @@ start = time.monotonic()
 # OMP_NUM_THREADS alone is capped at the one CPU of the mask; csigmoid.threads may ask for more
 with csigmoid.threads(2):
     while time.monotonic() < start + 1.5:
-        serial += ufuncs.contention_state()["serial_left"] > 0
+        serial += policy.contention_state()["serial_left"] > 0
         csigmoid.sigmoid(x, out=out)
         calls += 1
-    max_threads = ufuncs.max_threads()
+    max_threads = policy.max_threads()
 busy.kill()
 print(json.dumps({"calls": calls, "serial": serial, "max_threads": max_threads}))
 """

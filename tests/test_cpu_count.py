@@ -12,7 +12,7 @@ import pytest
 import csigmoid
 from csigmoid._cpu import features, usable
 from csigmoid._cpu.usable import usable_cpus
-from csigmoid._ufunc import ufuncs
+from csigmoid._parallel import policy
 
 
 def fake_cgroups(tmp_path, membership, files):
@@ -217,15 +217,15 @@ def test_default_threads_respect_the_usable_cpus():
     if usable.omp_num_threads() is not None:
         pytest.skip("OMP_NUM_THREADS is set: it decides, not the CPU count")
     openmp = features.max_threads()
-    previous = ufuncs.use_cpu_count(1, openmp)
+    previous = policy.use_cpu_count(1, openmp)
     try:
-        assert (ufuncs.max_threads(), ufuncs.max_threads_source()) == (1, "usable CPUs")
+        assert (policy.max_threads(), policy.max_threads_source()) == (1, "usable CPUs")
         with csigmoid.threads(openmp):  # an explicit count wins over the CPU count
-            assert (ufuncs.max_threads(), ufuncs.max_threads_source()) == (openmp, "csigmoid.threads")
-        ufuncs.use_cpu_count(openmp + 4, openmp + 4)  # OpenMP's own maximum still bounds it
-        assert ufuncs.max_threads() == openmp
+            assert (policy.max_threads(), policy.max_threads_source()) == (openmp, "csigmoid.threads")
+        policy.use_cpu_count(openmp + 4, openmp + 4)  # OpenMP's own maximum still bounds it
+        assert policy.max_threads() == openmp
     finally:
-        ufuncs.use_cpu_count(*previous)
+        policy.use_cpu_count(*previous)
 
 
 def test_recount_follows_a_changed_affinity_mask():
@@ -241,7 +241,7 @@ def test_recount_follows_a_changed_affinity_mask():
         count = usable.recount()
         assert (count.count, count.affinity, count.detail) == (1, 1, "1 CPU in the affinity mask")
         if usable.omp_num_threads() is None:
-            assert ufuncs.max_threads() == 1
+            assert policy.max_threads() == 1
     finally:
         os.sched_setaffinity(0, mask)
         usable.recount()
@@ -250,12 +250,12 @@ def test_recount_follows_a_changed_affinity_mask():
 
 SHOW_SOURCES = """
 import json, threadpoolctl, csigmoid
-from csigmoid._ufunc import ufuncs
-seen = {"default": [ufuncs.max_threads(), ufuncs.max_threads_source()]}
+from csigmoid._parallel import policy
+seen = {"default": [policy.max_threads(), policy.max_threads_source()]}
 with threadpoolctl.threadpool_limits(1, user_api="openmp"):
-    seen["threadpoolctl"] = [ufuncs.max_threads(), ufuncs.max_threads_source()]
+    seen["threadpoolctl"] = [policy.max_threads(), policy.max_threads_source()]
 with csigmoid.threads(1):
-    seen["threads"] = [ufuncs.max_threads(), ufuncs.max_threads_source()]
+    seen["threads"] = [policy.max_threads(), policy.max_threads_source()]
 print(json.dumps(seen))
 """
 

@@ -14,7 +14,8 @@ import pytest
 
 import csigmoid
 from csigmoid._cpu import features
-from csigmoid._ufunc import ufuncs
+from csigmoid._parallel import policy as thread_policy
+from csigmoid._parallel import testing
 
 LARGE = 1_000_000
 
@@ -31,51 +32,51 @@ def policy():
         pytest.skip("built without OpenMP: every call is serial, there is no policy to drive")
     assert state() == NOTHING_LEARNT
     yield
-    ufuncs.forget_contention()
+    testing.forget_contention()
 
 
 def state():
-    return ufuncs.contention_state()
+    return thread_policy.contention_state()
 
 
 def test_size_rule_gives_each_thread_2048_elements(policy):
-    assert ufuncs.team_threads_for(0, 8) == 1
-    assert ufuncs.team_threads_for(4095, 8) == 1
-    assert ufuncs.team_threads_for(4096, 8) == 2
-    assert ufuncs.team_threads_for(3 * 2048 + 5, 8) == 3
-    assert ufuncs.team_threads_for(LARGE, 8) == 8
-    assert ufuncs.team_threads_for(LARGE, 1) == 1
+    assert testing.team_threads_for(0, 8) == 1
+    assert testing.team_threads_for(4095, 8) == 1
+    assert testing.team_threads_for(4096, 8) == 2
+    assert testing.team_threads_for(3 * 2048 + 5, 8) == 3
+    assert testing.team_threads_for(LARGE, 8) == 8
+    assert testing.team_threads_for(LARGE, 1) == 1
 
 
 def test_a_cold_start_is_paid_from_the_credit(policy):
     """Starting a team's threads: milliseconds on a busy machine."""
-    ufuncs.record_team_call(2, 0.0102, 0.0002)  # the first call lost 10 ms
+    testing.record_team_call(2, 0.0102, 0.0002)  # the first call lost 10 ms
     assert state() == {"serial_left": 0.0, "credit": pytest.approx(FRESH - 0.01, rel=1e-3)}
-    assert ufuncs.team_threads_for(LARGE, 2) == 2
+    assert testing.team_threads_for(LARGE, 2) == 2
 
 
 def test_gains_pay_for_a_stall_now_and_then(policy):
-    ufuncs.record_team_call(2, 0.0302, 0.0002)  # 30 ms lost: 20 ms left
+    testing.record_team_call(2, 0.0302, 0.0002)  # 30 ms lost: 20 ms left
     for _ in range(100):
-        ufuncs.record_team_call(2, 0.0005, 0.001)  # each gains 0.5 ms
+        testing.record_team_call(2, 0.0005, 0.001)  # each gains 0.5 ms
     assert state()["credit"] == pytest.approx(FRESH)  # banked up to 50 ms, no more
-    ufuncs.record_team_call(2, 0.0045, 0.0005)  # a 4 ms stall: paid from the credit
+    testing.record_team_call(2, 0.0045, 0.0005)  # a 4 ms stall: paid from the credit
     assert state() == {"serial_left": 0.0, "credit": pytest.approx(0.046, rel=1e-3)}
-    assert ufuncs.team_threads_for(LARGE, 2) == 2
+    assert testing.team_threads_for(LARGE, 2) == 2
 
 
 def test_a_spent_credit_makes_calls_serial_then_one_call_probes(policy):
-    ufuncs.record_team_call(2, 0.062, 0.002)  # the team took 60 ms more than one thread
+    testing.record_team_call(2, 0.062, 0.002)  # the team took 60 ms more than one thread
     assert 0.9 * SERIAL < state()["serial_left"] <= SERIAL
     assert state()["credit"] == FRESH
-    assert ufuncs.team_threads_for(LARGE, 2) == 1
+    assert testing.team_threads_for(LARGE, 2) == 1
     time.sleep(state()["serial_left"] + 0.01)
-    assert ufuncs.team_threads_for(LARGE, 2) == 2  # the probe
-    assert ufuncs.team_threads_for(LARGE, 2) == 1  # the others wait for its verdict
-    ufuncs.record_team_call(2, 0.051, 0.002)  # it lost 49 ms: paid from its credit
+    assert testing.team_threads_for(LARGE, 2) == 2  # the probe
+    assert testing.team_threads_for(LARGE, 2) == 1  # the others wait for its verdict
+    testing.record_team_call(2, 0.051, 0.002)  # it lost 49 ms: paid from its credit
     assert state() == {"serial_left": 0.0, "credit": pytest.approx(0.001, rel=1e-3)}
-    assert ufuncs.team_threads_for(LARGE, 2) == 2
-    ufuncs.record_team_call(2, 0.0035, 0.002)  # 1.5 ms more: serial again
+    assert testing.team_threads_for(LARGE, 2) == 2
+    testing.record_team_call(2, 0.0035, 0.002)  # 1.5 ms more: serial again
     assert state()["serial_left"] > 0.9 * SERIAL and state()["credit"] == FRESH
 
 
@@ -91,8 +92,8 @@ UNEVEN_ELAPSED, UNEVEN_WORK = 0.0105, 0.0104 + 0.0104
 
 def test_uneven_work_on_free_cpus_keeps_the_team(policy):
     for _ in range(1000):
-        assert ufuncs.team_threads_for(2_000_000, 2) == 2
-        ufuncs.record_team_call(2, UNEVEN_ELAPSED, UNEVEN_WORK)
+        assert testing.team_threads_for(2_000_000, 2) == 2
+        testing.record_team_call(2, UNEVEN_ELAPSED, UNEVEN_WORK)
     assert state() == NOTHING_LEARNT
 
 
@@ -102,8 +103,8 @@ def test_time_waiting_for_a_cpu_is_lost_and_makes_calls_serial(policy):
     against one thread, so the 50 ms credit is gone at the 30th call."""
     waited = 0.012
     calls = 0
-    while ufuncs.team_threads_for(2_000_000, 2) == 2:
-        ufuncs.record_team_call(2, UNEVEN_ELAPSED + waited, UNEVEN_WORK)
+    while testing.team_threads_for(2_000_000, 2) == 2:
+        testing.record_team_call(2, UNEVEN_ELAPSED + waited, UNEVEN_WORK)
         calls += 1
         assert calls <= 30
     assert calls == 30  # 29 calls leave 0.7 ms of the credit, the 30th spends it
@@ -112,9 +113,9 @@ def test_time_waiting_for_a_cpu_is_lost_and_makes_calls_serial(policy):
 
 def test_a_team_slower_than_its_work_loses_what_it_took_beyond_it(policy):
     """The gain of a call is its work minus its time, whatever their sizes."""
-    ufuncs.record_team_call(2, 0.0030, 0.0010)  # lost 2 ms
-    ufuncs.record_team_call(2, 0.0200, 0.0050)  # lost 15 ms
-    ufuncs.record_team_call(2, 0.0500, 0.0600)  # gained 10 ms
+    testing.record_team_call(2, 0.0030, 0.0010)  # lost 2 ms
+    testing.record_team_call(2, 0.0200, 0.0050)  # lost 15 ms
+    testing.record_team_call(2, 0.0500, 0.0600)  # gained 10 ms
     assert state() == {"serial_left": 0.0, "credit": pytest.approx(FRESH - 0.002 - 0.015 + 0.010)}
 
 
@@ -123,19 +124,19 @@ def test_small_arrays_losing_do_not_make_large_ones_serial(policy):
     sigmoid of 8192 elements, 2.1 us on one thread, 2.8 us on two); the
     gains of large calls pay for it."""
     for i in range(30_000):
-        ufuncs.record_team_call(2, 2.8e-6, 2.1e-6)
+        testing.record_team_call(2, 2.8e-6, 2.1e-6)
         if i % 10 == 0:
-            ufuncs.record_team_call(2, 120e-6, 240e-6)
+            testing.record_team_call(2, 120e-6, 240e-6)
     assert state()["serial_left"] == 0 and state()["credit"] > FRESH - 1e-5
 
 
 def test_calls_on_one_thread_teach_nothing(policy):
-    ufuncs.record_team_call(1, 1.0, 0.001)
+    testing.record_team_call(1, 1.0, 0.001)
     assert state() == NOTHING_LEARNT
 
 
 def test_one_probe_among_concurrent_callers(policy):
-    ufuncs.record_team_call(2, 0.0601, 0.0001)
+    testing.record_team_call(2, 0.0601, 0.0001)
     time.sleep(state()["serial_left"] + 0.01)
     callers = 16
     start = threading.Barrier(callers)
@@ -143,7 +144,7 @@ def test_one_probe_among_concurrent_callers(policy):
 
     def call():
         start.wait()
-        counts.append(ufuncs.team_threads_for(LARGE, 2))
+        counts.append(testing.team_threads_for(LARGE, 2))
 
     threads = [threading.Thread(target=call) for _ in range(callers)]
     for t in threads:
@@ -163,9 +164,9 @@ def test_calls_never_hang_while_the_policy_flips(policy):
 
     def flip():
         while not stop.is_set():
-            ufuncs.record_team_call(2, 0.0701, 0.0001)  # 70 ms lost: serial
+            testing.record_team_call(2, 0.0701, 0.0001)  # 70 ms lost: serial
             time.sleep(0.0005)
-            ufuncs.record_team_call(2, 0.0, 0.0001)
+            testing.record_team_call(2, 0.0, 0.0001)
 
     results = []
 
@@ -194,7 +195,7 @@ WORK_OF_UNEVEN_CALLS = """
 import json, os, time
 import numpy as np
 import csigmoid
-from csigmoid._ufunc import ufuncs
+from csigmoid._parallel import policy, testing
 
 n = 1_000_000
 x = np.random.default_rng(0).uniform(-20, 20, n)
@@ -208,13 +209,13 @@ while len(team) < 5:
         one_thread.append(time.thread_time() - begin)
     # Leave 25 ms of credit, so that the call's gain, work - elapsed, shows in
     # it; a call that loses more (this machine busy) is not counted.
-    ufuncs.forget_contention()
-    ufuncs.record_team_call(2, 0.025, 0.0)
-    credit = ufuncs.contention_state()["credit"]
+    testing.forget_contention()
+    testing.record_team_call(2, 0.025, 0.0)
+    credit = policy.contention_state()["credit"]
     begin = time.perf_counter()
     csigmoid.sigmoid(x, out=out)
     elapsed = time.perf_counter() - begin
-    after = ufuncs.contention_state()
+    after = policy.contention_state()
     if after["serial_left"] == 0 and after["credit"] < 0.0499:
         team.append(after["credit"] - credit + elapsed)
 print(json.dumps({"one_thread": sorted(one_thread)[2], "team": sorted(team)[2]}))
@@ -246,7 +247,7 @@ SPLITS = """
 import sys
 import numpy as np
 import csigmoid
-from csigmoid._ufunc import ufuncs
+from csigmoid._parallel import testing
 from csigmoid._cpu import features
 
 widths = [int(w) for w in sys.argv[1].split(",")]
@@ -270,7 +271,7 @@ for dtype in (np.float32, np.float64):
                 serial = f(x, y)
             for width in widths:
                 with csigmoid.threads(width):
-                    ufuncs.record_team_call(2, 0.0, 1.0)   # no serial period: this call runs on the team
+                    testing.record_team_call(2, 0.0, 1.0)   # no serial period: this call runs on the team
                     split = f(x, y)
                 split = split if isinstance(split, tuple) else (split,)
                 serial = serial if isinstance(serial, tuple) else (serial,)

@@ -21,7 +21,7 @@ import pytest
 import csigmoid
 from csigmoid import sigmoid, sigmoid_and_derivative, sigmoid_backward, sigmoid_derivative
 from csigmoid._cpu import features
-from csigmoid._ufunc import ufuncs
+from csigmoid._parallel import policy, testing
 
 from layouts import KERNEL_DTYPES, assert_identical, dtype_id, sample_values
 
@@ -148,7 +148,7 @@ def test_csigmoid_threads_and_threadpoolctl_limit_a_callers_threads():
         # threads that earlier tests ran may still be exiting meanwhile
         before = thread_ids()
         with csigmoid.threads(1):
-            seen["max_threads under threads(1)"] = ufuncs.max_threads()
+            seen["max_threads under threads(1)"] = policy.max_threads()
             sigmoid(x)
         seen["threads(1)"] = len(thread_ids() - before)
         for limit in ({"user_api": "openmp"}, {}):
@@ -222,7 +222,7 @@ def test_call_from_inside_an_openmp_parallel_region_adds_no_threads():
     x = read_only(np.linspace(-50, 50, 1 << 20))
     with csigmoid.threads(1):
         expected = sigmoid(x)
-    fresh = ufuncs.contention_state()
+    fresh = policy.contention_state()
     outer_team = 4
     seen = []
 
@@ -238,31 +238,31 @@ def test_call_from_inside_an_openmp_parallel_region_adds_no_threads():
     # the outer team's own threads, and not one more
     assert max(count for count, _ in seen) <= before + outer_team - 1
     # a region OpenMP ran on one thread is no race lost by a team: no serial period follows
-    assert ufuncs.contention_state() == fresh
+    assert policy.contention_state() == fresh
 
 
 def test_threads_limit_nests_and_belongs_to_the_thread_that_sets_it():
-    default = ufuncs.max_threads()
+    default = policy.max_threads()
     seen_elsewhere = []
     with csigmoid.threads(1):
-        assert ufuncs.max_threads() == 1
+        assert policy.max_threads() == 1
         with csigmoid.threads(None):
-            assert ufuncs.max_threads() == default
+            assert policy.max_threads() == default
         with csigmoid.threads(default + 5):  # only lowers: OpenMP's maximum still holds
-            assert ufuncs.max_threads() == default
-        other = threading.Thread(target=lambda: seen_elsewhere.append(ufuncs.max_threads()))
+            assert policy.max_threads() == default
+        other = threading.Thread(target=lambda: seen_elsewhere.append(policy.max_threads()))
         other.start()
         other.join()
-        assert ufuncs.max_threads() == 1
-    assert ufuncs.max_threads() == default
+        assert policy.max_threads() == 1
+    assert policy.max_threads() == default
     assert seen_elsewhere == [default]
 
 
 def test_threads_limit_is_restored_when_the_block_raises():
-    default = ufuncs.max_threads()
+    default = policy.max_threads()
     with pytest.raises(RuntimeError), csigmoid.threads(1):
         raise RuntimeError
-    assert ufuncs.max_threads() == default
+    assert policy.max_threads() == default
 
 
 @pytest.mark.parametrize(
@@ -272,7 +272,7 @@ def test_threads_refuses_bad_counts_by_name(bad, error):
     with pytest.raises(error, match="csigmoid.threads: n must"):
         with csigmoid.threads(bad):
             pass
-    assert ufuncs.max_threads() == features.max_threads()
+    assert policy.max_threads() == features.max_threads()
 
 
 @pytest.mark.parametrize("dtype", KERNEL_DTYPES, ids=dtype_id)
@@ -290,10 +290,10 @@ def test_threads_limit_gives_the_same_bits(dtype):
 def limit_here():
     """The csigmoid.threads limit the calls made here get (0: none), as the
     inner loops read it, and as max_threads() reports it."""
-    limit = ufuncs.current_thread_limit()
+    limit = testing.current_thread_limit()
     expected = min(limit, features.max_threads()) if limit else None
     if expected is not None:
-        assert ufuncs.max_threads() == expected
+        assert policy.max_threads() == expected
     return limit
 
 
@@ -372,7 +372,7 @@ def test_a_task_switch_changes_the_threads_a_large_call_uses():
         await one_thread(b_open)
         a_done.set()
         await b
-        ufuncs.forget_contention()
+        testing.forget_contention()
         before = thread_ids()
         sigmoid(x)
         seen["default"] = len(thread_ids() - before)
@@ -568,8 +568,8 @@ def test_an_interrupted_block_never_leaves_its_limit():
         try:
             one_round(delay)
         except Interrupted:
-            return True, ufuncs.current_thread_limit()
-        return False, ufuncs.current_thread_limit()
+            return True, testing.current_thread_limit()
+        return False, testing.current_thread_limit()
 
     previous = signal.signal(signal.SIGALRM, handler)
     rng = random.Random(7)

@@ -1,5 +1,5 @@
-"""The type information (py.typed and the stubs csigmoid/_ufunc/ufuncs.pyi, _cpu/features.pyi,
-_bench/copy_limit.pyi) as a type checker sees it in the installed package: `mypy --strict` on
+"""The type information (py.typed and the stubs of the compiled modules, COMPILED below)
+as a type checker sees it in the installed package: `mypy --strict` on
 tests/typing_usage.py (every overload, asserted statically and at run time),
 on tests/typing_rejected.py (an error on each line the stubs must reject, and
 on no other) and on the worked examples in examples/; the stubs against the
@@ -20,12 +20,22 @@ import pytest
 import csigmoid
 from csigmoid._bench import copy_limit
 from csigmoid._cpu import features
+from csigmoid._parallel import policy, testing
 from csigmoid._ufunc import ufuncs
 
 TESTS = Path(__file__).resolve().parent
 EXAMPLES = sorted((TESTS.parent / "examples").glob("*.py"))
 INSTALLED = Path(csigmoid.__file__).resolve().parent
-TYPE_FILES = ("py.typed", "_ufunc/ufuncs.pyi", "_cpu/features.pyi", "_bench/copy_limit.pyi")
+TYPE_FILES = (
+    "py.typed",
+    "_ufunc/ufuncs.pyi",
+    "_parallel/policy.pyi",
+    "_parallel/testing.pyi",
+    "_cpu/features.pyi",
+    "_bench/copy_limit.pyi",
+)
+# the compiled modules with a stub
+COMPILED = (ufuncs, policy, testing, features, copy_limit)
 REJECTED = TESTS / "typing_rejected.py"
 REJECTED_MARK = "# rejected"
 # mypy's settings ([tool.mypy]); cibuildwheel copies pyproject.toml beside the tests
@@ -117,18 +127,18 @@ def test_the_stubs_match_the_compiled_modules(mypy_cache, tmp_path):
     """mypy's stubtest: each name of the stubs exists in the compiled module,
     with the parameters of each function; the stubs themselves pass mypy."""
     allowlist = tmp_path / "allowlist.txt"
-    # Cython's doctest table in each extension module, not part of its API
+    # Cython's doctest table in each extension module, and the C functions the
+    # policy exports to the modules that cimport it: not part of their API
     allowlist.write_text(
-        "csigmoid._ufunc.ufuncs.__test__\ncsigmoid._cpu.features.__test__\ncsigmoid._bench.copy_limit.__test__\n"
+        "".join(f"{module.__name__}.__test__\n" for module in COMPILED)
+        + "csigmoid._parallel.policy.__pyx_capi__\n"
     )
     result = run_in_empty_folder(
         [
             sys.executable,
             "-m",
             "mypy.stubtest",
-            "csigmoid._ufunc.ufuncs",
-            "csigmoid._cpu.features",
-            "csigmoid._bench.copy_limit",
+            *(module.__name__ for module in COMPILED),
             "--allowlist",
             str(allowlist),
         ],
@@ -150,7 +160,7 @@ def stub_names(path):
     return {name for name in names if not name.startswith("_")}
 
 
-@pytest.mark.parametrize("module", [ufuncs, features, copy_limit], ids=lambda module: module.__name__)
+@pytest.mark.parametrize("module", COMPILED, ids=lambda module: module.__name__)
 def test_every_public_name_of_a_compiled_module_is_in_its_stub(module):
     """The other direction, which stubtest does not check for objects whose
     __module__ is another (the ufuncs say "csigmoid", for pickle)."""

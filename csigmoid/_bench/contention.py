@@ -99,10 +99,10 @@ def child(spec):
             **percentiles(times),
         }
         if spec["contender"] != TORCH:
-            from csigmoid._ufunc import ufuncs
+            from csigmoid._parallel import policy
 
-            report["max_threads"] = ufuncs.max_threads()
-            report["threads_from"] = ufuncs.max_threads_source()
+            report["max_threads"] = policy.max_threads()
+            report["threads_from"] = policy.max_threads_source()
             report["usable"] = usable.USABLE.detail
     print(json.dumps(report), flush=True)
 
@@ -454,14 +454,14 @@ def main(argv):
         contenders = CONTENDERS
         torch_note = f"torch {torch.__version__} ({torch.get_num_threads()} threads)"
     from csigmoid._cpu import variants
-    from csigmoid._ufunc import ufuncs
+    from csigmoid._parallel import policy
 
     cpus = usable.USABLE.count
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     print(
         f"csigmoid contention bench: {platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} logical CPUs, {cpus} usable ({usable.USABLE.detail}); csigmoid "
-        f"default {ufuncs.max_threads()} threads (from {ufuncs.max_threads_source()}), kernel "
+        f"default {policy.max_threads()} threads (from {policy.max_threads_source()}), kernel "
         f"{variants.current_variant()}; NumPy {np.__version__}; {torch_note}"
     )
     print(f"command: python -m csigmoid bench --contention {' '.join(argv)}".rstrip())

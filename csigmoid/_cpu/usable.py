@@ -94,10 +94,10 @@ def recount() -> CpuCount:
     """Count the usable CPUs again (``USABLE``) and make the default thread
     count of later calls respect the new count."""
     global USABLE
-    from csigmoid._ufunc import ufuncs
+    from csigmoid._parallel import policy
 
     USABLE = usable_cpus()  # type: ignore[no-untyped-call]
-    ufuncs.use_cpu_count(USABLE.count, USABLE.affinity)
+    policy.use_cpu_count(USABLE.count, USABLE.affinity)
     return USABLE
 
 

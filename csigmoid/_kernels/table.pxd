@@ -14,6 +14,8 @@
 #     csigmoid_team_record(timing.threads, timing.elapsed, timing.work)
 from libc.stdint cimport int64_t
 
+from csigmoid._parallel.team_timing cimport TeamTiming
+
 cdef enum Operation:
     # out0 = sigma(in0)
     OP_SIGMOID
@@ -27,18 +29,6 @@ cdef enum Operation:
     OP_LOGIT
     # out0 = log(sigma(in0))
     OP_LOG_SIGMOID
-
-# What a call observed, for the thread policy: `threads`, how many threads
-# computed (1 for a serial call; fewer than asked when OpenMP gives the
-# region fewer, as inside another parallel region); for threads > 1, in
-# seconds, `elapsed` from the start of the parallel region to its end and
-# `work` the CPU time its threads spent computing, what one thread would
-# have taken (_driver.pxi).  elapsed > work: the team lost against one
-# thread (threads kept waiting for a CPU, or woken late).
-ctypedef struct TeamTiming:
-    int threads
-    double elapsed
-    double work
 
 # Pointers not used by `op` must still be valid (pass in0/out0 again).
 ctypedef void (*run_f32_t)(Operation op, const float* in0, const float* in1,

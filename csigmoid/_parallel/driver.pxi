@@ -1,7 +1,7 @@
 # The parallel driver: how one call's n elements are shared between OpenMP
-# threads, and what the call tells the thread policy (csigmoid/_team.h)
-# afterwards.  Included by the kernels (contiguous runs, _kernels.pxi) and by
-# the ufunc loops (strided and converted runs through blocks, _api.pyx), so
+# threads, and what the call tells the thread policy (policy.pxd)
+# afterwards.  Included by the kernels (contiguous runs, kernels.pxi) and by
+# the ufunc loops (strided and converted runs through blocks, ufuncs.pyx), so
 # both split work and report the same way.  Nothing here touches a Python
 # object.
 #
@@ -9,23 +9,22 @@
 # (one relaxed fetch-and-add per chunk), not in one fixed share per thread: a
 # thread the scheduler keeps off the CPU then holds up at most the chunk it
 # took, and a late one finds less or nothing left.  More chunks would serve
-# a late thread better, but each costs ~0.2-0.4 us (the shared counter's
-# cache line, the FP-flag save and restore): measured at 1e5 float64
-# elements on 2 threads, 4 chunks per thread took 40.7 us, 2 took 39.0 us
-# (one thread: 71-72 us); the contention rule of _team.h, not finer chunks,
+# a late thread better, but each has a cost (the shared counter's cache
+# line, the FP-flag save and restore) that made 4 chunks per thread slower
+# than 2; the contention rule of include/team_policy.h, not finer chunks,
 # deals with threads kept waiting.  Chunks of at least MIN_CHUNK elements
-# (4 us of float32 sigmoid on one thread) keep that cost near 5% at most;
+# (microseconds of one thread's work) keep that cost to a few percent;
 # below CHUNKS_PER_THREAD * MIN_CHUNK elements per thread each thread gets
 # one equal share.
 #
 # What the call tells the policy is what the team cost against one thread:
 # the time the call took, and the CPU time its threads spent computing (the
-# work one thread would have done; _thread_clock.h).  A thread kept off the
+# work one thread would have done; include/thread_clock.h).  A thread kept off the
 # CPU while it holds a chunk, or woken late, adds to the first and not to
 # the second; a chunk that is slow because its elements are (subnormal
 # inputs, a part of the array out of cache) adds to both.  Each thread
-# reads its CPU clock twice per call, around all of its chunks (0.3 us per
-# read on Linux, a system call), and not at all if it finds no chunk left.
+# reads its CPU clock twice per call, around all of its chunks (a system
+# call on Linux), and not at all if it finds no chunk left.
 #
 # Every element is computed by the same code whatever the split (`span` is
 # called on whole multiples of `granule` elements), so results do not depend
@@ -33,7 +32,7 @@
 from cython.parallel cimport prange
 from libc.stdint cimport int64_t
 
-from csigmoid._kernels.table cimport TeamTiming
+from csigmoid._parallel.team_timing cimport TeamTiming
 from csigmoid._parallel.openmp cimport omp_get_num_threads, omp_get_thread_num, omp_get_wtime
 
 cdef extern from "atomic_ops.h" nogil:

@@ -6,14 +6,14 @@ import operator
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from csigmoid._ufunc import ufuncs
+from csigmoid._parallel import policy
 
 _Function = TypeVar("_Function", bound=Callable[..., Any])
 
 
-class ThreadLimit(ufuncs.ThreadLimit):
+class ThreadLimit(policy.ThreadLimit):
     """What `csigmoid.threads(n)` returns: a context manager (entered and
-    left in C, see csigmoid._ufunc.ufuncs.ThreadLimit) and a decorator."""
+    left in C, see csigmoid._parallel.policy.ThreadLimit) and a decorator."""
 
     __slots__ = ()
 

@@ -17,7 +17,7 @@ import time
 import numpy as np
 
 import csigmoid
-from csigmoid._ufunc import ufuncs
+from csigmoid._parallel import policy, testing
 
 BATCHES = 7
 CALLS = 2000
@@ -36,7 +36,7 @@ def operations(x, out, out2):
 def best_seconds(call):
     best = float("inf")
     for _ in range(BATCHES):
-        ufuncs.forget_contention()
+        testing.forget_contention()
         start = time.perf_counter()
         for _ in range(CALLS):
             call()
@@ -46,7 +46,7 @@ def best_seconds(call):
 
 def main(argv):
     sizes = [int(float(s)) for s in (argv[0] if argv else "4096,1e4,3e4,1e5").split(",")]
-    print(f"csigmoid {csigmoid.__version__}, default threads {ufuncs.max_threads()}; us per call")
+    print(f"csigmoid {csigmoid.__version__}, default threads {policy.max_threads()}; us per call")
     print("| operation | dtype | size | 1 thread | default | default / 1 |")
     print("|---|---|---:|---:|---:|---:|")
     for dtype in (np.float32, np.float64):

@@ -25,7 +25,7 @@ CHILD = """
 import json, sys, time
 import numpy as np
 import csigmoid
-from csigmoid._ufunc import ufuncs
+from csigmoid._parallel import policy, testing
 
 contender, n, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 rng = np.random.default_rng(0)
@@ -35,13 +35,13 @@ out = np.empty_like(x)
 limit = 1 if contender == "one thread" else None
 with csigmoid.threads(limit):
     csigmoid.sigmoid(x, out=out)  # start the thread pool
-    ufuncs.forget_contention()
+    testing.forget_contention()
     calls = serial = 0
     start = time.perf_counter()
     while time.perf_counter() - start < seconds:
         if contender == "team forced":
-            ufuncs.forget_contention()
-        serial += ufuncs.contention_state()["serial_left"] > 0
+            testing.forget_contention()
+        serial += policy.contention_state()["serial_left"] > 0
         csigmoid.sigmoid(x, out=out)
         calls += 1
     wall = time.perf_counter() - start

@@ -1,6 +1,6 @@
 /* Relaxed atomic operations on int64_t, for state that many threads read
  * and update without a lock: the chunk counter and the CPU-time sum of a
- * parallel call, and the thread policy's hints (csigmoid/_team.h).  Relaxed
+ * parallel call, and the thread policy's hints (team_policy.h).  Relaxed
  * ordering is enough: none of these values publishes other data (the
  * kernels' results, and the sum, are published by OpenMP's join barrier),
  * and each reader acts on whatever value it sees.  GCC and Clang builtins, or MSVC's Interlocked

@@ -1,6 +1,7 @@
-/* How many threads each kernel call runs on: the whole per-call policy, in
- * C so that every caller (the Python layer, a ufunc inner loop, with or
- * without the GIL) applies it with just the element count and a cap:
+/* The rules that lower a kernel call's thread count (size, fork and
+ * contention), in C so that they run without the GIL.  Included by one
+ * module only, csigmoid/_parallel/policy.pyx, which owns their state and
+ * applies them for every caller through its interface (policy.pxd):
  *
  *     int threads = csigmoid_team_threads(n, cap);
  *     kernels->run_f64(op, in0, in1, out0, out1, n, threads, &timing);
@@ -11,7 +12,7 @@
  *
  * - size: at least CSIGMOID_MIN_ELEMENTS_PER_THREAD elements per thread, in
  *   units of the cheapest operations' work (the ufunc loops divide n by their
- *   operation's share factor first: share_factor in _api.pyx);
+ *   operation's share factor first: share_factor in _ufunc/ufuncs.pyx);
  * - fork: one thread in a child forked after a parallel region;
  * - contention: when parallel calls lose against one thread on balance (a
  *   team member kept off the CPU by other threads: another process, BLAS
@@ -41,16 +42,13 @@
  * work - elapsed is what the team gained (negative: lost) against one
  * thread.  Time a thread waited for a CPU, holding a chunk or before its
  * first, counts in elapsed only; a chunk slow for its own sake (subnormal
- * inputs cost ~16x the others) counts in both.  (Extrapolating from the
- * fastest chunk, as this rule once did, called an array with a subnormal
- * half a loss: its estimate was 0.1-0.4 of one thread's time, and 93% of
- * such calls went serial on an idle machine where the team was 2x faster.)
- * Where the threads share a bandwidth, a team member's CPU time per element
- * may exceed a lone thread's, and `work` then overstates one thread's time:
- * measured 0.92-1.05 times one thread's own CPU time for float32 and
- * float64 arrays of 1e5 to 1e7 elements on the development machine (its
- * 300 MiB L3 holds them).  Such an excess could hide a small loss; time
- * spent waiting for a CPU, the loss this rule is for, is counted in full.
+ * inputs cost many times the others) counts in both, so uneven work is not
+ * taken for a loss.  Where the threads share a bandwidth, a team member's
+ * CPU time per element may exceed a lone thread's, and `work` then
+ * overstates one thread's time (BENCHMARKS.md, "Thread policy: the
+ * measurements behind the constants", says by how much).  Such an excess
+ * could hide a small loss; time spent waiting for a CPU, the loss this rule
+ * is for, is counted in full.
  *
  * Gains and losses add up in a credit of at most CSIGMOID_CREDIT_NS: a
  * stall now and then (another process's time slice, a hypervisor's) is paid
@@ -71,8 +69,7 @@
  * changed.
  *
  * State.  Process-wide (contention is the machine's, not one caller's) and
- * owned by the one module that includes this header, the one that calls the
- * kernels.  Every field is read and written with relaxed atomics by any
+ * owned by the one module that includes this header, policy.pyx.  Every field is read and written with relaxed atomics by any
  * number of calling threads: each is a hint, and a lost update costs at most
  * one call's choice of thread count, never a result or a hang.
  */
@@ -83,23 +80,23 @@
 
 #include "atomic_ops.h"
 
-/* Below this many elements per thread, starting OpenMP threads costs more
- * than the work they share.  Measured on the development machine (2 cores,
- * warm libgomp pool): a parallel region costs ~1.3 us; 2 threads against 1
- * at 4096 elements take 0.92x (float32 sigmoid) to 0.58x (float64 logit) of
- * the time, and 0.5x-0.6x from 8192 on, with the portable kernels; the
- * AVX2 and AVX-512 kernels of sigma, sigma' and the backward product do the
- * same work in less time and need larger shares (share_factor, _api.pyx). */
+/* Below this many elements per thread of the cheapest operations (logit,
+ * log_sigmoid), starting OpenMP threads costs more than the work they
+ * share: two threads must already win at twice this size.  The faster
+ * kernels (AVX2 and AVX-512 sigma, sigma', the backward product) do the same
+ * work in less time and need larger shares (share_factor, _ufunc/ufuncs.pyx).
+ * The measurements: BENCHMARKS.md, "Thread policy: the measurements behind
+ * the constants". */
 #define CSIGMOID_MIN_ELEMENTS_PER_THREAD 2048
 
 /* The most that gains can bank against later losses, and the credit a
  * process and each probe start with: a stall of up to this much (a dozen
  * 4 ms time slices) is paid from earlier gains; more turns calls serial.
  * Gains refill it at about half the time of every parallel call (0.1 s of
- * calls of any size on 2 threads).  A team starting cold settles in tens
- * of ms on a machine whose other CPU is busy (measured 13.5 + 6.8 + 15.8 ms
- * for the first three calls): with 20 ms, 2 of 4 such runs went serial,
- * with 50 ms none of 6. */
+ * calls of any size on 2 threads).  It must cover what a team starting
+ * cold loses on a machine whose other CPU is busy (tens of ms over its
+ * first calls), so that the warm calls decide (BENCHMARKS.md, "Thread
+ * policy: the measurements behind the constants"). */
 #define CSIGMOID_CREDIT_NS INT64_C(50000000)
 
 /* How long calls stay serial once the credit is spent: 40 times the credit

@@ -1,5 +1,5 @@
 /* The time the calling thread has spent running (on a CPU), for the
- * parallel driver (_driver.pxi): the part of a thread's time in a call that
+ * parallel driver (driver.pxi): the part of a thread's time in a call that
  * was work, as against the time it waited for a CPU.  Two clocks, in the
  * same ticks:
  *
@@ -7,9 +7,10 @@
  *     csigmoid_wall_ticks()         a monotonic wall clock
  *
  * Linux, macOS and the BSDs: CLOCK_THREAD_CPUTIME_ID and CLOCK_MONOTONIC,
- * in nanoseconds.  Linux reads the thread clock through a system call:
- * 0.31 us against 0.04 us for the wall clock, measured on the development
- * machine (KVM guest, Xeon); the driver reads it twice per thread per call.
+ * in nanoseconds.  Linux reads the thread clock through a system call,
+ * several times the wall clock's cost (BENCHMARKS.md, "Thread policy: the
+ * measurements behind the constants"); the driver reads it twice per
+ * thread per call.
  * macOS (10.12 and later) counts thread time in microseconds.
  *
  * Windows: GetThreadTimes advances only at the clock tick (15.6 ms), far
