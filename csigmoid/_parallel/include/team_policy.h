@@ -24,7 +24,7 @@
  * in a pool; fork() copies the pool's bookkeeping into the child but not the
  * threads, so the child's first parallel region waits forever for workers
  * that do not exist (scikit-learn #23823, PyTorch #17199; reproduced with
- * GCC 12 by tools/fork_hang.py).  A process forked after csigmoid ran a
+ * GCC 12 by tests/fork_hang.py).  A process forked after csigmoid ran a
  * parallel region therefore computes on one thread; one forked before that,
  * or started by spawn/forkserver, keeps its threads.  The atfork handler sees
  * every fork (os.fork, multiprocessing, a C library's fork()).  LLVM's libomp
