@@ -1,4 +1,4 @@
-"""The Python layer (csigmoid/_api.pyx), csigmoid's ufuncs and their inner
+"""The Python layer (csigmoid/_ufunc/ufuncs.pyx), csigmoid's ufuncs and their inner
 loops: dtypes, shapes and layouts in, the right type and layout out, `out`,
 thread counts, floating-point state and the GIL.  What NumPy's ufunc protocol
 adds (keywords, subclasses, duck arrays) is tests/test_protocol.py's; how

@@ -1,4 +1,4 @@
-"""Instruction-set selection (csigmoid/_isa.py): which kernel variants exist
+"""Instruction-set selection (csigmoid/_cpu/variants.py): which kernel variants exist
 here, switching between them, and the CSIGMOID_SIMD environment variable."""
 
 import os

@@ -1,6 +1,6 @@
 """csigmoid in child processes: os.fork and every multiprocessing start method,
 with and without a parallel region in the parent before the children start
-(csigmoid/_team.h).  Each scenario runs in a fresh interpreter
+(csigmoid/_parallel/include/team_policy.h).  Each scenario runs in a fresh interpreter
 (tests/process_scenarios.py), so that whether the parent has started OpenMP's
 threads is decided by the scenario, not by the tests that ran before."""
 

@@ -1,4 +1,4 @@
-"""The per-call thread policy (csigmoid/_team.h: size, fork and contention
+"""The per-call thread policy (csigmoid/_parallel/include/team_policy.h: size, fork and contention
 rules) driven through its hooks, and the kernels' chunked parallel driver:
 any team width and chunk split gives the one-thread bits."""
 

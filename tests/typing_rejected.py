@@ -1,4 +1,4 @@
-"""What csigmoid's stubs (csigmoid/_api.pyi) must reject, one case to a line,
+"""What csigmoid's stubs (csigmoid/_ufunc/ufuncs.pyi) must reject, one case to a line,
 each line marked `# rejected`.  tests/test_typing.py runs `mypy --strict` on
 this file and requires an error on every marked line and on no other line, and
 runs the file to show that the stubs reject only what fails at run time: each

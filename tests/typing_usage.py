@@ -1,5 +1,5 @@
 """csigmoid's public API as a type checker sees it: each overload of the stubs
-(csigmoid/_api.pyi) with the type it promises, stated twice on one line,
+(csigmoid/_ufunc/ufuncs.pyi) with the type it promises, stated twice on one line,
 statically (`assert_type`, which `mypy --strict` checks) and at run time (the
 `assert`, which running this file checks), so that a stub promising what the
 function does not return fails either way.  tests/test_typing.py does both.

@@ -393,7 +393,7 @@ cdef inline void run_span(Operation op, const real* in0, const real* in1,
     fpflags_restore(&saved)
 
 
-# The kernels' side of the parallel driver (_driver.pxi): a call's pointers,
+# The kernels' side of the parallel driver (_parallel/driver.pxi): a call's pointers,
 # and the span function that runs one chunk of them.
 cdef struct KernelWork:
     Operation op
@@ -422,8 +422,8 @@ cdef void run(Operation op, const real* in0, const real* in1,
               real* out0, real* out1, int64_t n, int num_threads,
               TeamTiming* timing) noexcept nogil:
     """Apply `op` elementwise over n contiguous elements on num_threads threads
-    (see _kernel_table.pxd for `timing`), in chunks of whole 16-element
-    groups (_driver.pxi).
+    (see table.pxd for `timing`), in chunks of whole 16-element
+    groups (_parallel/driver.pxi).
 
     Every element is computed by the same code whatever the split, so the
     result does not depend on num_threads.  Pointers not used by `op` must

@@ -1,17 +1,18 @@
 # The contract between the instruction-set variants of the kernels and their
-# caller: each _kernels_<variant> module fills one KernelTable and publishes
-# it as a PyCapsule named "csigmoid.KernelTable"; _api.pyx calls through the
-# table of the variant _isa.py selected.
+# caller: each variant module (baseline, avx2, avx512) fills one KernelTable
+# and publishes it as a PyCapsule named "csigmoid.KernelTable"; the ufunc
+# loops (_ufunc/ufuncs.pyx) call through the table of the variant that
+# _cpu/variants.py selected.
 #
 # run_f32/run_f64 compute `op` over n contiguous elements on num_threads
 # OpenMP threads, without the GIL and without touching a Python object; the
 # result is bit-identical whatever num_threads is.  The caller decides
-# num_threads with the policy of csigmoid/_team.h and gives that policy what
+# num_threads with the thread policy (_parallel/policy.pxd) and gives it what
 # the driver observed (`timing`, filled by every call):
 #
-#     threads = csigmoid_team_threads(n, cap)
+#     threads = call_threads(n // share_factor)
 #     table.run_f64(op, in0, in1, out0, out1, n, threads, &timing)
-#     csigmoid_team_record(timing.threads, timing.elapsed, timing.work)
+#     call_observed(&timing)
 from libc.stdint cimport int64_t
 
 from csigmoid._parallel.team_timing cimport TeamTiming

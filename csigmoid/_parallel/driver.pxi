@@ -84,7 +84,7 @@ cdef void run_chunks(span_function span, const void* work, int64_t n, int64_t ch
 cdef void run_parallel(span_function span, const void* work, int64_t n, int num_threads,
                        int64_t granule, TeamTiming* timing) noexcept nogil:
     """span(work, ...) over all n elements on num_threads threads, and what
-    the call observed in `timing` (see _kernel_table.pxd).
+    the call observed in `timing` (see _kernels/table.pxd).
 
     The thread clocks count in ticks (nanoseconds, or on Windows the
     time-stamp counter's cycles): the wall clock in the same ticks over the

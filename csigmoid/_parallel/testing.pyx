@@ -1,4 +1,4 @@
-# The hooks the tests (and tools/bench_*.py) drive the thread policy with:
+# The hooks the tests (and tools/bench/*.py) drive the thread policy with:
 # its rules on chosen inputs, and its state reset.  Not part of csigmoid's
 # interface; production code never imports this module.
 from libc.stdint cimport int64_t

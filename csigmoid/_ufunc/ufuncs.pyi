@@ -1,4 +1,4 @@
-# Types of the compiled Python layer (_api.pyx), for type checkers: the ufuncs
+# Types of the compiled Python layer (ufuncs.pyx), for type checkers: the ufuncs
 # and the wrapper of sigmoid_and_derivative.
 #
 # The ufuncs have loops for real numbers only: Python float, int and bool,

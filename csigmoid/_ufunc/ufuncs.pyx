@@ -73,7 +73,7 @@ cdef enum:
 # ----------------------------------------------------------------------------- the kernels
 
 def use_kernels(kernel_table):
-    """Make the kernels in `kernel_table` (a capsule from a _kernels_* module) current."""
+    """Make the kernels in `kernel_table` (a capsule from a csigmoid._kernels variant) current."""
     global kernels
     kernels = <KernelTable*>PyCapsule_GetPointer(kernel_table, "csigmoid.KernelTable")
 
@@ -184,7 +184,7 @@ cdef inline void run_kernel(const LoopData* d, void* in0, void* in1, void* out0,
 
 cdef inline int64_t share_factor(const LoopData* d) noexcept nogil:
     """How many times the policy's smallest share (2048 elements a thread,
-    _team.h) a thread needs of this operation for a team to beat one thread.
+    include/team_policy.h) a thread needs of this operation for a team to beat one thread.
 
     Starting and joining a team costs ~1.3 us, so each thread's share should
     be ~2 us of one thread's work: 2048 elements of logit or log_sigmoid, up
@@ -276,7 +276,7 @@ cdef void run_block_span(const LoopData* d, char** args, const npy_intp* steps,
     fpflags_restore(&saved)
 
 
-# A run through blocks, as the parallel driver (_driver.pxi) sees it.
+# A run through blocks, as the parallel driver (driver.pxi) sees it.
 cdef struct BlockWork:
     const LoopData* loop
     char** args

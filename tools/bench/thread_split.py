@@ -6,7 +6,7 @@ Prints microseconds per call on one thread (``csigmoid.threads(1)``) and with
 the default thread count, best of 7 batches of 2000 calls, the contention rule
 reset before each batch (so that a serial period started by one case does not
 spill into the next), and the ratio.  A ratio of 1.00 is a call the size rule
-keeps on one thread; the rule (``share_factor`` in csigmoid/_api.pyx) should
+keeps on one thread; the rule (``share_factor`` in csigmoid/_ufunc/ufuncs.pyx) should
 leave no ratio above ~1.05.  The figures behind that rule: BENCHMARKS.md,
 "When two threads pay".
 """
