@@ -11,7 +11,10 @@ files they were generated from.
 
 The kernel loops are the `for ... in range(...)` loops of the .pxi files
 beside the C files (csigmoid/_kernels/*.pxi; the prange over threads is not one: it runs one
-iteration per thread).  Cython writes each of them into the C file once per
+iteration per thread) that the C file was generated from: each variant
+includes only some of them (the portable sigmoid only in the baseline, the
+SIMD variants their intrinsics instead), and Cython's source comments name
+the .pxi files a C file holds.  Cython writes each of them into the C file once per
 fused-type specialization (float, double), after a comment naming its .pxi
 line; the first C `for (` after that comment is that copy of the loop.  Every
 copy must have a "vectorized" remark at its line and, for clang, no "not
@@ -36,11 +39,13 @@ VECTORIZED = {
 NOT_VECTORIZED = {"gcc": None, "clang": re.compile(r"loop not vectorized")}
 
 
-def kernel_loop_lines(folder):
-    """(.pxi name, line number) of every kernel loop in the .pxi files of folder."""
+def kernel_loop_lines(folder, c_text):
+    """(.pxi name, line number) of every kernel loop in the .pxi files of folder that c_text holds."""
+    included = {m.group(1) for m in map(MARKER.match, c_text.splitlines()) if m}
     return {
         (pxi.name, number)
         for pxi in sorted(folder.glob("*.pxi"))
+        if pxi.name in included
         for number, line in enumerate(pxi.read_text().splitlines(), 1)
         if KERNEL_LOOP.match(line)
     }
@@ -68,10 +73,11 @@ def main(compiler, log_path, c_paths):
     failures = []
     for c_path in c_paths:
         name = Path(c_path).name
-        loops = kernel_loop_lines(Path(c_path).parent)
+        c_text = Path(c_path).read_text()
+        loops = kernel_loop_lines(Path(c_path).parent, c_text)
         if not loops:
-            sys.exit(f"no kernel loop found in the .pxi files beside {c_path}")
-        copies = loop_copies(Path(c_path).read_text(), loops)
+            sys.exit(f"no kernel loop found in the .pxi files {c_path} was generated from")
+        copies = loop_copies(c_text, loops)
         found = sorted(set(copies.values()))
         if found != sorted(loops):
             failures.append(f"{name}: kernel loops at {sorted(loops)}, copies found for {found}")
