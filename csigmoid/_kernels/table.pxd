@@ -14,6 +14,8 @@
 #     csigmoid_team_record(timing.threads, timing.elapsed, timing.work)
 from libc.stdint cimport int64_t
 
+# The operations, in the order of csigmoid._operations.OPERATIONS (each
+# entry's `index`; tests/test_operations.py checks it).
 cdef enum Operation:
     # out0 = sigma(in0)
     OP_SIGMOID
@@ -29,6 +31,8 @@ cdef enum Operation:
     OP_LOG_SIGMOID
     # out0 = in0: the memory-bandwidth limit that the benchmark measures against
     OP_COPY
+    # the count of operations: what arrays indexed by operation are sized by
+    NOPERATIONS
 
 # What a call observed, for the thread policy: `threads`, how many threads
 # computed (1 for a serial call; fewer than asked when OpenMP gives the
