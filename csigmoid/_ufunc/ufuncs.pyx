@@ -437,7 +437,7 @@ cdef struct LoopData:
     bint single               # computed by the float32 kernels, else by the float64 ones
     npy_intp itemsize         # of the input type: runs of this stride are contiguous
     npy_intp out_itemsize     # of the output type
-    int64_t share             # elements of the policy's smallest share a thread needs (Operation.share)
+    int64_t share             # a thread's least work, in the policy's 2048-element shares (Operation.share)
 
 
 ctypedef fused integer_or_real:
@@ -767,10 +767,11 @@ cdef void longdouble_loop(char** args, const npy_intp* dimensions, const npy_int
 
 # ----------------------------------------------------------------------------- the ufuncs
 
-# One ufunc per entry of csigmoid._operations, its kernels' operation number
-# the entry's index.  The loops of each ufunc: one per input type, so that NumPy never picks a
-# loop by searching this list (sigmoid_backward's mixed input types go
-# through its promoter, csigmoid/_promotion.h).  Every integer type and bool
+# One ufunc per entry of csigmoid._operations, run by the kernels as the
+# operation numbered by the entry's index.  The loops of each ufunc: one per
+# input type, so that NumPy never picks a loop by searching this list (mixed
+# input types of a two-input ufunc go through the promoter of
+# include/backward_promoter.h).  Every integer type and bool
 # has a loop of its own, computing in float64 as scipy.special's ufuncs do
 # (np.exp gives float16 for int8/uint8/bool: a silent loss of precision a
 # drop-in for scipy.special.expit must not bring), and converting block by
@@ -812,6 +813,8 @@ cdef object make_ufunc(object operation):
     cdef int op = operation.index
     cdef int nin = operation.nin, nout = operation.nout
     cdef int t, k, input_type, output_type
+    if not 0 <= op < NOPERATIONS or nin + nout > 3:
+        raise ValueError(f"{operation.name}: no kernel operation {op} of {nin} inputs and {nout} outputs")
     cdef bint single
     for t in range(NTYPES):
         input_type = INPUT_TYPES[t]
