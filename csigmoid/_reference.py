@@ -5,9 +5,10 @@
   that ``python -m csigmoid`` can check the kernels without mpmath.
 * ``ulp_error``: the error of a computed value in units in the last place
   of its dtype, measured exactly with fractions (no rounding in the measure).
-* ``sigmoid_mp`` / ``sigmoid_derivative_mp`` / ``logit_mp`` /
-  ``log_sigmoid_mp``: the mpmath definitions the tests use (mpmath is
-  imported only when they are called).
+* ``sigmoid_mp`` / ``sigmoid_derivative_mp`` / ``sigmoid_and_derivative_mp`` /
+  ``sigmoid_backward_mp`` / ``logit_mp`` / ``log_sigmoid_mp``: the mpmath
+  definitions the tests use, one per operation of csigmoid._operations
+  (mpmath is imported only when they are called).
 """
 
 from decimal import Decimal
@@ -76,6 +77,20 @@ def sigmoid_derivative_mp(x, dps=60):
     with mpmath.workdps(dps):
         t = mpmath.exp(-abs(mpmath.mpf(float(x))))
         return t / (1 + t) ** 2
+
+
+def sigmoid_and_derivative_mp(x, dps=60):
+    """(sigma(x), sigma'(x)) as mpmath numbers."""
+    return sigmoid_mp(x, dps), sigmoid_derivative_mp(x, dps)
+
+
+def sigmoid_backward_mp(grad_output, y, dps=60):
+    """grad_output * y * (1 - y) as an mpmath number at `dps` digits."""
+    import mpmath
+
+    with mpmath.workdps(dps):
+        y = mpmath.mpf(float(y))
+        return mpmath.mpf(float(grad_output)) * y * (1 - y)
 
 
 def logit_mp(p, dps=60):

@@ -11,15 +11,14 @@ import functools
 import numpy as np
 
 import csigmoid
+from csigmoid._operations import OPERATIONS
+from csigmoid._ufunc import ufuncs
 
-# The unary functions; sigmoid_and_derivative returns a (y, dy) tuple.
-FUNCTIONS = (
-    csigmoid.sigmoid,
-    csigmoid.sigmoid_derivative,
-    csigmoid.sigmoid_and_derivative,
-    csigmoid.logit,
-    csigmoid.log_sigmoid,
-)
+# The unary functions, as csigmoid exports them (sigmoid_and_derivative's
+# wrapper returns a (y, dy) tuple).
+FUNCTIONS = tuple(getattr(csigmoid, operation.name) for operation in OPERATIONS if operation.nin == 1)
+# Every operation's ufunc (for sigmoid_and_derivative the ufunc its wrapper holds).
+UFUNCS = tuple(getattr(ufuncs, operation.name) for operation in OPERATIONS)
 
 
 def function_id(func):

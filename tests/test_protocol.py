@@ -9,19 +9,10 @@ import pickle
 import numpy as np
 import pytest
 
-import csigmoid
 from csigmoid import sigmoid, sigmoid_and_derivative, sigmoid_backward, sigmoid_derivative
 
-from layouts import FUNCTIONS, assert_identical, function_id, sample_values
+from layouts import FUNCTIONS, UFUNCS, assert_identical, function_id, sample_values
 
-UFUNCS = (
-    csigmoid.sigmoid,
-    csigmoid.sigmoid_derivative,
-    csigmoid.logit,
-    csigmoid.log_sigmoid,
-    csigmoid.sigmoid_backward,
-    csigmoid.sigmoid_and_derivative.ufunc,
-)
 unary = pytest.mark.parametrize("func", FUNCTIONS, ids=function_id)
 
 

@@ -39,22 +39,27 @@ import csigmoid
 from csigmoid._bench import plot as figures
 from csigmoid._bench.worker import COPY, CSIGMOID, NOT_INSTALLED, PEERS
 from csigmoid._cpu import features, variants
+from csigmoid._operations import OPERATIONS as TABLE
 
-OPERATIONS = (
-    "sigmoid",
-    "sigmoid-alloc",
-    "sigmoid_and_derivative",
-    "sigmoid_backward",
-    "logit",
-    "log_sigmoid",
+# The operations the table of operations marks for the benchmark, in its
+# order; an allocating one is also timed allocating its result, as "<name>-alloc".
+BENCHED = tuple(operation for operation in TABLE if operation.bench is not None)
+OPERATIONS = tuple(
+    name
+    for operation in BENCHED
+    for name in (operation.name, *([f"{operation.name}-alloc"] if operation.bench.allocating else []))
 )
 TITLES = {
-    "sigmoid": "sigmoid, into a preallocated out",
-    "sigmoid-alloc": "sigmoid, allocating its result",
-    "sigmoid_and_derivative": "sigmoid and derivative (fused), into preallocated outs",
-    "sigmoid_backward": "sigmoid_backward (grad * y * (1 - y)), into a preallocated out",
-    "logit": "logit (log(p / (1 - p)), p = sigmoid(x)), into a preallocated out",
-    "log_sigmoid": "log_sigmoid (log sigma(x)), into a preallocated out",
+    **{
+        operation.name: f"{operation.bench.title}, into "
+        + ("preallocated outs" if operation.nout > 1 else "a preallocated out")
+        for operation in BENCHED
+    },
+    **{
+        f"{operation.name}-alloc": f"{operation.name}, allocating its result"
+        for operation in BENCHED
+        if operation.bench.allocating
+    },
 }
 # What each peer computes, where the table's column name does not say it.
 LABELS = {

@@ -75,17 +75,18 @@ class Arrays:
 
 def csigmoid_calls(threads):
     import csigmoid
+    from csigmoid._operations import BY_NAME
 
     def make(operation, a):
-        x, out, out2 = a.x, a.out, a.out2
-        return {
-            "sigmoid": lambda: csigmoid.sigmoid(x, out=out),
-            "sigmoid-alloc": lambda: csigmoid.sigmoid(x),
-            "sigmoid_and_derivative": lambda: csigmoid.sigmoid_and_derivative(x, out=(out, out2)),
-            "sigmoid_backward": lambda: csigmoid.sigmoid_backward(a.grad, a.y, out=out),
-            "logit": lambda: csigmoid.logit(a.y, out=out),
-            "log_sigmoid": lambda: csigmoid.log_sigmoid(x, out=out),
-        }[operation]
+        # the entry of the table of operations: the benchmark arrays it takes
+        name, allocating = operation.removesuffix("-alloc"), operation.endswith("-alloc")
+        entry = BY_NAME[name]
+        function = getattr(csigmoid, name)
+        inputs = [getattr(a, array) for array in entry.bench.inputs]
+        if allocating:
+            return lambda: function(*inputs)
+        out = (a.out, a.out2) if entry.nout == 2 else a.out
+        return lambda: function(*inputs, out=out)
 
     return csigmoid.__version__, make
 

@@ -10,13 +10,15 @@
 # num_threads with the thread policy (_parallel/policy.pxd) and gives it what
 # the driver observed (`timing`, filled by every call):
 #
-#     threads = call_threads(n // share_factor)
+#     threads = call_threads(n // share)   # share: the operation's, from csigmoid/_operations.py
 #     table.run_f64(op, in0, in1, out0, out1, n, threads, &timing)
 #     call_observed(&timing)
 from libc.stdint cimport int64_t
 
 from csigmoid._parallel.team_timing cimport TeamTiming
 
+# The operations, in the order of csigmoid._operations.OPERATIONS (each
+# entry's `index`; tests/test_operations.py checks it).
 cdef enum Operation:
     # out0 = sigma(in0)
     OP_SIGMOID
@@ -30,6 +32,8 @@ cdef enum Operation:
     OP_LOGIT
     # out0 = log(sigma(in0))
     OP_LOG_SIGMOID
+    # the count of operations: what arrays indexed by operation are sized by
+    NOPERATIONS
 
 # Pointers not used by `op` must still be valid (pass in0/out0 again).
 ctypedef void (*run_f32_t)(Operation op, const float* in0, const float* in1,

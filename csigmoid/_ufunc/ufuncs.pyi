@@ -588,4 +588,7 @@ sigmoid_backward: _BinaryUfunc
 sigmoid_and_derivative: _FusedUfunc
 dispatch_sigmoid_and_derivative: _FusedDispatch
 
+# The count of the kernels' operations (csigmoid/_kernels/table.pxd).
+KERNEL_OPERATIONS: int
+
 def use_kernels(kernel_table: object) -> None: ...

@@ -21,14 +21,14 @@ from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.stdint cimport int64_t
 
 from csigmoid._kernels.table cimport (
-    KernelTable, Operation, TeamTiming,
-    OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE, OP_BACKWARD, OP_LOGIT, OP_LOG_SIGMOID,
+    KernelTable, Operation, TeamTiming, NOPERATIONS,
+    OP_SIGMOID, OP_DERIVATIVE, OP_SIGMOID_AND_DERIVATIVE, OP_BACKWARD, OP_LOGIT,
 )
 from csigmoid._parallel.policy cimport call_observed, call_threads
 
 import numpy as np
 
-from csigmoid import _ecosystem
+from csigmoid import _ecosystem, _operations
 from csigmoid._ufunc import docstrings
 
 include "../_parallel/driver.pxi"
@@ -89,6 +89,7 @@ cdef struct LoopData:
     bint single               # computed by the float32 kernels, else by the float64 ones
     npy_intp itemsize         # of the input type: runs of this stride are contiguous
     npy_intp out_itemsize     # of the output type
+    int64_t share             # a thread's least work, in the policy's 2048-element shares (Operation.share)
 
 
 ctypedef fused integer_or_real:
@@ -182,32 +183,11 @@ cdef inline void run_kernel(const LoopData* d, void* in0, void* in1, void* out0,
                         threads, timing)
 
 
-cdef inline int64_t share_factor(const LoopData* d) noexcept nogil:
-    """How many times the policy's smallest share (2048 elements a thread,
-    include/team_policy.h) a thread needs of this operation for a team to beat one thread.
-
-    Starting and joining a team costs ~1.3 us, so each thread's share should
-    be ~2 us of one thread's work: 2048 elements of logit or log_sigmoid, up
-    to 32768 of sigmoid_backward in float32.  Measured, 1 thread against 2 at
-    4096 to 1e5 elements with the AVX-512 kernels (BENCHMARKS.md, "When two
-    threads pay"); the slower variants are then split a little later than
-    they could be, never too early.
-    """
-    if d.op == OP_SIGMOID:
-        return 6 if d.single else 3
-    if d.op == OP_DERIVATIVE or d.op == OP_SIGMOID_AND_DERIVATIVE:
-        return 5 if d.single else 2
-    if d.op == OP_BACKWARD:
-        return 16 if d.single else 12
-    if d.op == OP_LOGIT:
-        return 2 if d.single else 1
-    return 1
-
-
 cdef inline int loop_threads(const LoopData* d, int64_t n) noexcept nogil:
     """The threads a run of n elements of loop `d` gets from the thread
-    policy, the size counted in shares of this operation (share_factor)."""
-    return call_threads(n // share_factor(d))
+    policy, the size counted in shares of this operation and type
+    (LoopData.share, from the table of operations)."""
+    return call_threads(n // d.share)
 
 
 cdef inline void run_kernel_in_team(const LoopData* d, void* in0, void* in1, void* out0,
@@ -435,9 +415,11 @@ cdef void longdouble_loop(char** args, const npy_intp* dimensions, const npy_int
 
 # ----------------------------------------------------------------------------- the ufuncs
 
-# The loops of each ufunc: one per input type, so that NumPy never picks a
-# loop by searching this list (sigmoid_backward's mixed input types go
-# through its promoter, csigmoid/_promotion.h).  Every integer type and bool
+# One ufunc per entry of csigmoid._operations, run by the kernels as the
+# operation numbered by the entry's index.  The loops of each ufunc: one per
+# input type, so that NumPy never picks a loop by searching this list (mixed
+# input types of a two-input ufunc go through the promoter of
+# include/backward_promoter.h).  Every integer type and bool
 # has a loop of its own, computing in float64 as scipy.special's ufuncs do
 # (np.exp gives float16 for int8/uint8/bool: a silent loss of precision a
 # drop-in for scipy.special.expit must not bring), and converting block by
@@ -446,7 +428,6 @@ cdef void longdouble_loop(char** args, const npy_intp* dimensions, const npy_int
 # thread.
 cdef enum:
     NTYPES = 15
-    NOPERATIONS = OP_LOG_SIGMOID + 1
 cdef int INPUT_TYPES[NTYPES]
 INPUT_TYPES[:] = [
     cnp.NPY_FLOAT, cnp.NPY_DOUBLE, cnp.NPY_LONGDOUBLE, cnp.NPY_FLOAT16, cnp.NPY_BOOL,
@@ -456,6 +437,9 @@ INPUT_TYPES[:] = [
 
 # Per operation and loop: the loop's data, function and type signature (nin +
 # nout type numbers), kept for as long as the module (NumPy keeps pointers).
+# The kernels' count of operations, for tests/test_operations.py to check the
+# table against.
+KERNEL_OPERATIONS = NOPERATIONS
 cdef LoopData LOOP_DATA[NOPERATIONS][NTYPES]
 cdef void* LOOP_DATA_POINTERS[NOPERATIONS][NTYPES]
 cdef loop_function LOOP_FUNCTIONS[NOPERATIONS][NTYPES]
@@ -471,44 +455,48 @@ cdef int compute_type(int input_type) noexcept:
     return cnp.NPY_DOUBLE
 
 
-cdef object make_ufunc(Operation operation, str name, int nin, int nout):
-    cdef int op = <int>operation
+cdef object make_ufunc(object operation):
+    """The ufunc of an entry of csigmoid._operations: one loop per input type,
+    each with its LoopData."""
+    cdef int op = operation.index
+    cdef int nin = operation.nin, nout = operation.nout
     cdef int t, k, input_type, output_type
+    if not 0 <= op < NOPERATIONS or nin + nout > 3:
+        raise ValueError(f"{operation.name}: no kernel operation {op} of {nin} inputs and {nout} outputs")
+    cdef bint single
     for t in range(NTYPES):
         input_type = INPUT_TYPES[t]
         output_type = input_type if input_type in (
             cnp.NPY_FLOAT, cnp.NPY_FLOAT16, cnp.NPY_LONGDOUBLE) else cnp.NPY_DOUBLE
+        single = compute_type(input_type) == cnp.NPY_FLOAT
         LOOP_DATA[op][t] = LoopData(
-            op=operation, input_type=input_type, output_type=output_type,
-            single=compute_type(input_type) == cnp.NPY_FLOAT,
+            op=<Operation>op, input_type=input_type, output_type=output_type, single=single,
             itemsize=cnp.PyArray_DescrFromType(input_type).itemsize,
-            out_itemsize=cnp.PyArray_DescrFromType(output_type).itemsize)
+            out_itemsize=cnp.PyArray_DescrFromType(output_type).itemsize,
+            share=operation.share["float32" if single else "float64"])
         LOOP_DATA_POINTERS[op][t] = &LOOP_DATA[op][t]
         LOOP_FUNCTIONS[op][t] = longdouble_loop if input_type == cnp.NPY_LONGDOUBLE else typed_loop
         for k in range(nin + nout):
             SIGNATURES[op][t * (nin + nout) + k] = input_type if k < nin else output_type
-    name_bytes = name.encode("ascii")
-    doc_bytes = docstrings.DOCSTRINGS[name].encode("utf-8")
+    name_bytes = operation.name.encode("ascii")
+    doc_bytes = docstrings.DOCSTRINGS[operation.name].encode("utf-8")
     DOCSTRING_BYTES.extend((name_bytes, doc_bytes))
-    return new_ufunc(LOOP_FUNCTIONS[op], LOOP_DATA_POINTERS[op], SIGNATURES[op], NTYPES,
-                     nin, nout, PyUFunc_None, name_bytes, doc_bytes, 0)
+    ufunc = new_ufunc(LOOP_FUNCTIONS[op], LOOP_DATA_POINTERS[op], SIGNATURES[op], NTYPES,
+                      nin, nout, PyUFunc_None, name_bytes, doc_bytes, 0)
+    if nin == 2:
+        # inputs of two types: NumPy's result type of the two (backward_promoter.h)
+        add_backward_promoter(ufunc)
+    # Where pickle finds the ufunc by its name (Dask's distributed scheduler
+    # ships ufuncs to workers that way): csigmoid, where that name is the
+    # ufunc; here, where csigmoid's name is a wrapper of it.
+    ufunc.__module__ = __name__ if operation.wrapper is not None else "csigmoid"
+    return ufunc
 
 
-sigmoid = make_ufunc(OP_SIGMOID, "sigmoid", 1, 1)
-sigmoid_derivative = make_ufunc(OP_DERIVATIVE, "sigmoid_derivative", 1, 1)
-sigmoid_backward = make_ufunc(OP_BACKWARD, "sigmoid_backward", 2, 1)
-add_backward_promoter(sigmoid_backward)
-logit = make_ufunc(OP_LOGIT, "logit", 1, 1)
-log_sigmoid = make_ufunc(OP_LOG_SIGMOID, "log_sigmoid", 1, 1)
-sigmoid_and_derivative = make_ufunc(OP_SIGMOID_AND_DERIVATIVE, "sigmoid_and_derivative", 1, 2)
-
-# Where pickle finds each ufunc by its name (Dask's distributed scheduler
-# ships them to workers that way): the public ones in csigmoid; the fused
-# one here, where its name is the ufunc (in csigmoid it is the wrapper).
-for public in (sigmoid, sigmoid_derivative, sigmoid_backward, logit, log_sigmoid):
-    public.__module__ = "csigmoid"
-del public  # a module-level loop variable would stay behind as a name of the module
-sigmoid_and_derivative.__module__ = __name__
+# The ufuncs, each a name of this module.
+cdef dict UFUNCS = {operation.name: make_ufunc(operation) for operation in _operations.OPERATIONS}
+globals().update(UFUNCS)
+cdef object fused_ufunc = UFUNCS["sigmoid_and_derivative"]
 
 # Inputs that are surely NumPy's (or plain Python's) business: no Dask inside.
 cdef tuple PLAIN_INPUTS = (np.ndarray, np.generic, float, int, list, tuple)
@@ -612,10 +600,10 @@ def dispatch_sigmoid_and_derivative(*args, **kwargs):
     if result is not None:
         return result
     if not isinstance(x, PLAIN_INPUTS):
-        result = _ecosystem.fused_call(sigmoid_and_derivative, x, args, kwargs)
+        result = _ecosystem.fused_call(fused_ufunc, x, args, kwargs)
         if result is not NotImplemented:
             return result
-    return sigmoid_and_derivative(x, *args, **kwargs)
+    return fused_ufunc(x, *args, **kwargs)
 
 
 # csigmoid.sigmoid_and_derivative is this wrapper: named, documented and
@@ -624,7 +612,7 @@ dispatch_sigmoid_and_derivative.__name__ = "sigmoid_and_derivative"
 dispatch_sigmoid_and_derivative.__qualname__ = "sigmoid_and_derivative"
 dispatch_sigmoid_and_derivative.__module__ = "csigmoid"
 dispatch_sigmoid_and_derivative.__doc__ = docstrings.FUSED_WRAPPER_DOCSTRING
-dispatch_sigmoid_and_derivative.ufunc = sigmoid_and_derivative
+dispatch_sigmoid_and_derivative.ufunc = fused_ufunc
 # inspect.signature follows __wrapped__ to the ufunc's signature, without
 # importing inspect here (tens of milliseconds where NumPy has not imported it)
-dispatch_sigmoid_and_derivative.__wrapped__ = sigmoid_and_derivative
+dispatch_sigmoid_and_derivative.__wrapped__ = fused_ufunc

@@ -6,9 +6,9 @@ Prints microseconds per call on one thread (``csigmoid.threads(1)``) and with
 the default thread count, best of 7 batches of 2000 calls, the contention rule
 reset before each batch (so that a serial period started by one case does not
 spill into the next), and the ratio.  A ratio of 1.00 is a call the size rule
-keeps on one thread; the rule (``share_factor`` in csigmoid/_ufunc/ufuncs.pyx) should
-leave no ratio above ~1.05.  The figures behind that rule: BENCHMARKS.md,
-"When two threads pay".
+keeps on one thread; the rule (each operation's ``share`` of a thread in
+csigmoid/_operations.py) should leave no ratio above ~1.05.  The figures
+behind that rule: BENCHMARKS.md, "When two threads pay".
 """
 
 import sys
