@@ -12,7 +12,7 @@
  *
  * - size: at least CSIGMOID_MIN_ELEMENTS_PER_THREAD elements per thread, in
  *   units of the cheapest operations' work (the ufunc loops divide n by their
- *   operation's share factor first: share_factor in _ufunc/ufuncs.pyx);
+ *   operation's share first: each entry's `share` in csigmoid/_operations.py);
  * - fork: one thread in a child forked after a parallel region;
  * - contention: when parallel calls lose against one thread on balance (a
  *   team member kept off the CPU by other threads: another process, BLAS
@@ -84,7 +84,7 @@
  * log_sigmoid), starting OpenMP threads costs more than the work they
  * share: two threads must already win at twice this size.  The faster
  * kernels (AVX2 and AVX-512 sigma, sigma', the backward product) do the same
- * work in less time and need larger shares (share_factor, _ufunc/ufuncs.pyx).
+ * work in less time and need larger shares (`share`, csigmoid/_operations.py).
  * The measurements: BENCHMARKS.md, "Thread policy: the measurements behind
  * the constants". */
 #define CSIGMOID_MIN_ELEMENTS_PER_THREAD 2048
