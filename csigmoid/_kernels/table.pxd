@@ -10,7 +10,7 @@
 # num_threads with the thread policy (_parallel/policy.pxd) and gives it what
 # the driver observed (`timing`, filled by every call):
 #
-#     threads = call_threads(n // share)   # share: the operation's, from csigmoid/_operations.py
+#     threads = call_threads(n, share)     # share: the operation's, from csigmoid/_operations.py
 #     table.run_f64(op, in0, in1, out0, out1, n, threads, &timing)
 #     call_observed(&timing)
 from libc.stdint cimport int64_t

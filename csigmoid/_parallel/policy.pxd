@@ -3,18 +3,19 @@
 # state (the contention credit, the fork guard, csigmoid.threads limits);
 # every caller of the kernels asks it before a call and reports after:
 #
-#     threads = call_threads(n // share_factor)
+#     threads = call_threads(n, share)
 #     table.run_f64(op, in0, in1, out0, out1, n, threads, &timing)
 #     call_observed(&timing)
 from libc.stdint cimport int64_t
 
 from csigmoid._parallel.team_timing cimport TeamTiming
 
-# The threads a call may use, its size counted in shares (elements of the
-# cheapest operations' work; at least 1): the default count (OpenMP's
-# maximum, csigmoid.threads, OMP_NUM_THREADS, the usable CPUs) lowered by the
-# size, fork and contention rules of include/team_policy.h.
-cdef int call_threads(int64_t shares) noexcept nogil
+# The threads a call of n elements may use, each element `share` times the
+# cheapest operations' work (at least 1; the operation's share, from
+# csigmoid/_operations.py): the default count (OpenMP's maximum,
+# csigmoid.threads, OMP_NUM_THREADS, the usable CPUs) lowered by the size,
+# fork and contention rules of include/team_policy.h.
+cdef int call_threads(int64_t n, int64_t share) noexcept nogil
 # What a call observed (driver.pxi fills `timing`); one-thread calls teach nothing.
 cdef void call_observed(const TeamTiming* timing) noexcept nogil
 

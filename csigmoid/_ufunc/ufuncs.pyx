@@ -187,7 +187,7 @@ cdef inline int loop_threads(const LoopData* d, int64_t n) noexcept nogil:
     """The threads a run of n elements of loop `d` gets from the thread
     policy, the size counted in shares of this operation and type
     (LoopData.share, from the table of operations)."""
-    return call_threads(n // d.share)
+    return call_threads(n, d.share)
 
 
 cdef inline void run_kernel_in_team(const LoopData* d, void* in0, void* in1, void* out0,
