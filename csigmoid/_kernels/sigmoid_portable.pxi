@@ -32,8 +32,9 @@ cdef inline void sigmoid_parts_of(real x, real t, real* y, real* dy) noexcept no
     Max error measured (tests/test_accuracy.py; the bits of every build
     with FMA, the AVX2 and AVX-512 intrinsics included): float32, every
     input: sigma 1.48 ulp, sigma' 2.92 ulp; float64, 3.1e6 dense inputs:
-    sigma 1.39 ulp, sigma' 2.23 ulp.  Without FMA (the x86-64 baseline)
-    within 0.03 ulp of these.
+    sigma 1.39 ulp, sigma' 2.23 ulp.  Without FMA (the x86-64 baseline),
+    measured on every 16th float32 and 3e6 float64 points: the same maxima
+    as with FMA, within 0.05 ulp.
     """
     cdef real one = 1
     cdef real q = one / (one + t)
