@@ -20,7 +20,7 @@
 # Error bounds quoted below were measured by the exhaustive float32 sweep
 # and the dense float64 sweep of tests/test_accuracy.py.
 from cython cimport floating as real
-from libc.math cimport INFINITY, NAN, fma, fmaf
+from libc.math cimport INFINITY, NAN
 from libc.stdint cimport int64_t, uint32_t, uint64_t
 from cpython.pycapsule cimport PyCapsule_New
 
@@ -41,6 +41,8 @@ cdef extern from "exp_constants.h" nogil:
 
 cdef extern from "floating_point.h" nogil:
     const bint HAS_FMA "CSIGMOID_HAS_FMA"
+    float mul_add_f32 "csigmoid_mul_add_f32"(float a, float b, float c)
+    double mul_add_f64 "csigmoid_mul_add_f64"(double a, double b, double c)
     uint32_t f32_bits "csigmoid_f32_bits"(float f)
     float f32_from_bits "csigmoid_f32_from_bits"(uint32_t u)
     uint64_t f64_bits "csigmoid_f64_bits"(double f)
@@ -52,13 +54,11 @@ cdef extern from "floating_point.h" nogil:
 
 
 cdef inline real mul_add(real a, real b, real c) noexcept nogil:
-    """a*b + c: one rounding where FMA is native, two elsewhere."""
-    if HAS_FMA:
-        if real is float:
-            return fmaf(a, b, c)
-        else:
-            return fma(a, b, c)
-    return a * b + c
+    """a*b + c: one rounding where FMA is native, two elsewhere (floating_point.h)."""
+    if real is float:
+        return mul_add_f32(a, b, c)
+    else:
+        return mul_add_f64(a, b, c)
 
 
 cdef inline real exact_residual(real c, real a, real b) noexcept nogil:
@@ -87,77 +87,13 @@ cdef inline real exact_residual(real c, real a, real b) noexcept nogil:
     return (c - p) - e
 
 
-cdef inline float exp_nonpositive_f32(float a) noexcept nogil:
-    """e**a for a in [-104, 0] (or NaN -> NaN), subnormal results included.
-
-    a = k*ln2 + r with |r| <= ln2/2; e**r = 1 + p, p = r + r^2 P(r), P a
-    degree-4 minimax fit on |r| <= 0.35.  The result is 2**(k+64) * (1 + p)
-    as one fused multiply-add (2**(k+64) is always a normal number, so this
-    is one rounding at full precision, where 1 + p and then the product
-    would be two), times 2**-64, the only rounding that can land in the
-    subnormal range (the one before it costs at most a quarter of a
-    subnormal ulp there).  A NaN a gives a NaN p and so a NaN result
-    whatever garbage k holds.  Its error is measured through sigma (below),
-    which for x < -17 is this function's result.
-    """
-    cdef float shift = <float>12582912.0                     # 0x1.8p23: k lands in the low mantissa bits
-    cdef float kd = mul_add(a, <float>1.4426950216293335, shift)   # 0x1.715476p0 = log2(e)
-    cdef uint32_t k_bits = f32_bits(kd)
-    kd = kd - shift
-    cdef float r = mul_add(kd, -LN2_HI_F32, a)      # k*LN2_HI is exact (exp_constants.h)
-    r = mul_add(kd, -LN2_LO_F32, r)
-    cdef float p = mul_add(r, <float>0.0013942165533080697, <float>0.008363775908946991)
-    p = mul_add(p, r, <float>0.041666362434625626)
-    p = mul_add(p, r, <float>0.16666573286056519)
-    p = mul_add(p, r, <float>0.5)
-    p = mul_add(p, r * r, r)
-    # 2**(k+64): exponent field k + 64 + 127, from the integer left in kd's low bits
-    cdef float scale = f32_from_bits((k_bits - f32_bits(shift) + <uint32_t>191) << 23)
-    return mul_add(scale, p, scale) * <float>5.421010862427522e-20       # 0x1p-64
-
-
-cdef inline double exp_nonpositive_f64(double a) noexcept nogil:
-    """e**a for a in [-746, 0] (or NaN -> NaN), subnormal results rounded once.
-
-    Same scheme as the float32 version; P is a degree-9 minimax fit
-    (relative error 2^-56 on |r| <= 0.35).
-    """
-    cdef double shift = 6755399441055744.0                   # 0x1.8p52
-    cdef double kd = mul_add(a, 1.4426950408889634, shift)   # 0x1.71547652b82fep0 = log2(e)
-    cdef uint64_t k_bits = f64_bits(kd)
-    kd = kd - shift
-    cdef double r = mul_add(kd, -LN2_HI_F64, a)     # k*LN2_HI is exact (exp_constants.h)
-    r = mul_add(kd, -LN2_LO_F64, r)
-    cdef double p = mul_add(r, 2.5111201842021676e-08, 2.7621339622631603e-07)
-    p = mul_add(p, r, 2.7557239250049865e-06)
-    p = mul_add(p, r, 2.480151863905157e-05)
-    p = mul_add(p, r, 0.00019841269889347038)
-    p = mul_add(p, r, 0.0013888888918940972)
-    p = mul_add(p, r, 0.008333333333321296)
-    p = mul_add(p, r, 0.04166666666662063)
-    p = mul_add(p, r, 0.16666666666666674)
-    p = mul_add(p, r, 0.5000000000000001)
-    p = mul_add(p, r * r, r)
-    cdef double scale = f64_from_bits((k_bits - f64_bits(shift) + <uint64_t>1087) << 52)  # 2**(k+64)
-    return mul_add(scale, p, scale) * 5.421010862427522e-20              # 0x1p-64
-
-
-cdef inline real exp_neg_abs(real x) noexcept nogil:
-    """e**-|x| (NaN stays NaN).  Below the clamp e**-|x| rounds to +0 anyway.
-
-    -|x| is x with its sign bit set: one OR, where -fabs(x) compiles to an
-    AND and an XOR.
-    """
-    cdef real a
-    if real is float:
-        a = f32_from_bits(f32_bits(x) | <uint32_t>0x80000000)
-        # written so that a NaN a is kept (the compare is false for NaN)
-        a = <float>-104.0 if <float>-104.0 > a else a
-        return exp_nonpositive_f32(a)
-    else:
-        a = f64_from_bits(f64_bits(x) | <uint64_t>0x8000000000000000)
-        a = -746.0 if -746.0 > a else a
-        return exp_nonpositive_f64(a)
+# The exponential e**-|x| (NaN stays NaN), one algorithm on every build:
+# include/exp_portable.h (its comment gives the algorithm and the error
+# budget).  Callers pick the type's function with `real is float`: a fused
+# wrapper around the two would be one more function for GCC to inline.
+cdef extern from "exp_portable.h" nogil:
+    float exp_neg_abs_f32 "csigmoid_exp_neg_abs_f32"(float x)
+    double exp_neg_abs_f64 "csigmoid_exp_neg_abs_f64"(double x)
 
 
 cdef inline real backward_one(real g, real y) noexcept nogil:
@@ -335,8 +271,11 @@ cdef inline real logit_one(real p) noexcept nogil:
     return zero - lower_logit if upper else lower_logit
 
 
-cdef inline real log_sigmoid_one(real x) noexcept nogil:
-    """log(sigma(x)) = -(max(-x, 0) + log1p(e**-|x|)); -0 at +inf, x itself for x <= -40.
+cdef inline real log_sigmoid_of(real x, real t) noexcept nogil:
+    """log(sigma(x)) = -(max(-x, 0) + log1p(t)), given t = e**-|x|; -0 at +inf,
+    x itself for x <= -40.  (The loop calls the exponential itself: one
+    function less for the compiler to inline, which it must for the loop
+    to vectorize.)
 
     With t = e**-|x| in [0, 1], log1p(t) = k*ln2 + log(m), m = (1 + t) / 2**k,
     k = 1 for t >= sqrt(2) - 1: sigma = 2(m-1)/(m+1) = (t - k) / ((t + 2 + k) / 2)
@@ -354,7 +293,6 @@ cdef inline real log_sigmoid_one(real x) noexcept nogil:
     cdef real minus_forty = -40
     cdef real ln2_hi, ln2_lo
     ln2_parts(&ln2_hi, &ln2_lo)
-    cdef real t = exp_neg_abs(x)
     cdef real k = one if t >= root2_minus_1 else zero
     cdef real num_hi, num_lo, den_hi, den_lo, tail
     fast_two_sum(-k, t, &num_hi, &num_lo)
@@ -366,13 +304,16 @@ cdef inline real log_sigmoid_one(real x) noexcept nogil:
     two_sum(-x if x < zero else zero, k * ln2_hi, &big, &big_lo)
     fast_two_sum(big, sigma, &head, &head_lo)
     cdef real softplus = head + (head_lo + (big_lo + mul_add(k, ln2_lo, tail)))
-    return x if x <= minus_forty else -softplus
+    # a NaN x gives x, quieted: the negation would leave its sign to the
+    # compiler, which may flip it differently in each loop
+    return x if x <= minus_forty else -softplus if x == x else x + x
 
 
 cdef inline void run_span(Operation op, const real* in0, const real* in1,
                           real* out0, real* out1, int64_t n) noexcept nogil:
     """One thread's contiguous share; leaves its FP flags as it found them."""
     cdef int64_t i
+    cdef real t
     cdef fpflags saved
     fpflags_save(&saved)
     if op == OP_SIGMOID:
@@ -386,7 +327,8 @@ cdef inline void run_span(Operation op, const real* in0, const real* in1,
             out0[i] = logit_one(in0[i])
     elif op == OP_LOG_SIGMOID:
         for i in range(n):
-            out0[i] = log_sigmoid_one(in0[i])
+            t = exp_neg_abs_f32(in0[i]) if real is float else exp_neg_abs_f64(in0[i])
+            out0[i] = log_sigmoid_of(in0[i], t)
     elif op == OP_BACKWARD:
         for i in range(n):
             out0[i] = backward_one(in0[i], in1[i])
@@ -442,3 +384,7 @@ table.run_f64 = run[double]
 table.has_fma = HAS_FMA
 
 kernel_table = PyCapsule_New(&table, "csigmoid.KernelTable", NULL)
+# Whether this build's kernels round a*b + c once (the FMA instruction):
+# builds that do return one set of bits, builds that do not (the x86-64
+# baseline) another (README, "The same answer on every machine").
+fused_multiply_add = bool(HAS_FMA)

@@ -52,19 +52,22 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 TEST_FILES=(test_accuracy.py test_api.py test_protocol.py test_processes.py test_isa.py test_cpu.py
-    test_config.py test_reference.py test_ufunc_methods.py)
+    test_config.py test_reference.py test_ufunc_methods.py test_same_bits.py)
 # test_api: the dtypes (float16, integers, long double), shapes, scalars,
 # every layout and stride, out=, and the floating-point environment (flags,
 # subnormal mode: AArch64's FPCR differs from x86's MXCSR); its argument
 # validation and broadcasting are the same Python code on every platform.
-SELECTION="(not test_api and not exhaustive and not spawn and not forkserver) or (test_api and (dtype \
+# test_same_bits: this process's digests against the stored ones, the x86
+# builds' (AArch64 has one kernel variant: no per-variant subprocesses).
+SELECTION="(not test_api and not exhaustive and not spawn and not forkserver and not every_variant) or (test_api and (dtype \
 or shape or scalar or list_input or empty_input or layout or stride or out_is_filled or in_place \
 or longdouble or floating_point or subnormal_mode or backward_of or fused_equals))"
 # Tests that must have run and passed, not been skipped (the reason for this platform).
 REQUIRED=(test_float64_dense test_family_float64_dense test_float32_strided test_family_float32_strided
     test_longdouble_within_4_ulp test_family_longdouble_within_3_ulp
     test_longdouble_gives_longdouble_close_to_float64 test_children_finish_with_correct_results
-    test_longdouble_near_tiny_and_in_the_subnormals test_reduce_is_the_left_fold)
+    test_longdouble_near_tiny_and_in_the_subnormals test_reduce_is_the_left_fold
+    test_this_process_returns_the_stored_bits)
 
 fail() { printf '\ncheck_aarch64: FAILED: %s\n' "$*" >&2; exit 1; }
 ok() { printf '   ok: %s\n' "$*"; }

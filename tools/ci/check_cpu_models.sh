@@ -42,11 +42,12 @@ trap 'rm -rf "$work"' EXIT
 # their test names).  Exhaustive sweeps and
 # thread/process/memory tests are left to the native suite: they test the
 # same kernel code at 10-50 times the cost under emulation.
-TEST_FILES=(test_accuracy.py test_api.py test_isa.py test_config.py test_cpu.py)
+TEST_FILES=(test_accuracy.py test_api.py test_isa.py test_config.py test_cpu.py test_same_bits.py)
 SELECTION="(test_accuracy and (float64_dense or against_mpmath or special_values or subnormal \
 or underflows or far_right or float16 or fused or backward_within or logit_is_odd)) \
 or (test_api and (dtype or shape or scalar or list_input or empty_input or every_layout \
-or out_is_filled)) or test_isa or test_config or test_cpu"
+or out_is_filled)) or test_isa or test_config or test_cpu \
+or (test_same_bits and not every_variant)"
 
 fail() { printf '\ncheck_cpu_models: FAILED: %s\n' "$*" >&2; exit 1; }
 ok() { printf '   ok: %s\n' "$*"; }

@@ -9,8 +9,6 @@ mpmath at 60 digits), and are then rounded to the kernel's precision.  The
 error reported in the header is measured afterwards, with the rounded
 coefficients and exact arithmetic (mpmath), on a dense grid of |r| <= h: it
 bounds the polynomial alone; each kernel's comment adds its rounding errors.
-The tables hold 2**(j/16) as a sum hi + lo, hi = 2**(j/16) rounded to
-nearest and lo = the rest rounded to nearest, in double and in float.
 ln 2 is split the same way for the argument reduction, with a short hi
 (Cody and Waite) so that k * hi is exact for every k the kernels reach.
 """
@@ -28,17 +26,14 @@ GENERATOR = "csigmoid/_kernels/include/generate_exp_constants.py"
 LN2 = mp.log(2)
 
 # (C name, precision in bits, half-width of the interval, degree of e**r's polynomial).
-# The half-widths carry 2**-10 relative slack over the ideal ln2/2 and ln2/32: the
+# The half-widths carry 2**-10 relative slack over the ideal ln2/2: the
 # reduction's k comes from a rounded a*log2(e), so |r| can exceed the ideal bound
 # by a few ulps of a; the slack covers that many times over.
 POLYNOMIALS = [
     ("CSIGMOID_EXP_F32", 24, LN2 / 2, 6),
     ("CSIGMOID_EXP_F64", 53, LN2 / 2, 11),
-    ("CSIGMOID_EXP16_F64", 53, LN2 / 32, 6),
-    ("CSIGMOID_EXP16_F32", 24, LN2 / 32, 3),
 ]
 SLACK = 1 + mp.mpf(2) ** -10
-TABLE_SIZE = 16
 
 
 def relative_error(coefficients, r):
@@ -156,23 +151,6 @@ def generate():
         )
         lines.append(f"#define CSIGMOID_LN2_HI_{kind} {c_literal(hi, bits)}")
         lines.append(f"#define CSIGMOID_LN2_LO_{kind} {c_literal(lo, bits)}")
-        lines.append("")
-    for kind, bits in (("F64", 53), ("F32", 24)):
-        hi, lo = [], []
-        for j in range(TABLE_SIZE):
-            value = mp.mpf(2) ** (mp.mpf(j) / TABLE_SIZE)
-            hi.append(round_to(value, bits))
-            lo.append(round_to(value - hi[-1], bits))
-        lines.append(
-            f"/* 2**(j/{TABLE_SIZE}) = HI[j] + LO[j], each rounded to nearest "
-            f"({'double' if bits == 53 else 'float'}) */"
-        )
-        for part, values in (("HI", hi), ("LO", lo)):
-            lines.append(f"#define CSIGMOID_EXP2_TABLE_{part}_{kind} {{ \\")
-            for start in range(0, TABLE_SIZE, 4):
-                chunk = ", ".join(c_literal(v, bits) for v in values[start : start + 4])
-                lines.append(f"    {chunk}, \\")
-            lines.append("}")
         lines.append("")
     lines += ["#endif", ""]
     return "\n".join(lines)
