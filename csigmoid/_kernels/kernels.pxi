@@ -273,7 +273,7 @@ cdef inline real logit_one(real p) noexcept nogil:
 
 cdef inline real log_sigmoid_of(real x, real t) noexcept nogil:
     """log(sigma(x)) = -(max(-x, 0) + log1p(t)), given t = e**-|x|; -0 at +inf,
-    x itself for x <= -40.  (The loop calls the exponential itself: one
+    x itself for x <= -40 and for a NaN x.  (The loop calls the exponential itself: one
     function less for the compiler to inline, which it must for the loop
     to vectorize.)
 
@@ -304,9 +304,12 @@ cdef inline real log_sigmoid_of(real x, real t) noexcept nogil:
     two_sum(-x if x < zero else zero, k * ln2_hi, &big, &big_lo)
     fast_two_sum(big, sigma, &head, &head_lo)
     cdef real softplus = head + (head_lo + (big_lo + mul_add(k, ln2_lo, tail)))
-    # a NaN x gives x, quieted: the negation would leave its sign to the
-    # compiler, which may flip it differently in each loop
-    return x if x <= minus_forty else -softplus if x == x else x + x
+    # A NaN x is returned as it is (a signaling NaN is not quieted): through
+    # the sums its sign would be left to the order in which the compiler
+    # puts each operation's operands, which differs between loops.  One
+    # unordered compare: clang's cost model declines to vectorize the SSE2
+    # float64 loop for a second select (or for a quieting x + 0).
+    return x if not x > minus_forty else -softplus
 
 
 cdef inline void run_span(Operation op, const real* in0, const real* in1,
