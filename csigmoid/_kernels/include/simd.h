@@ -197,7 +197,7 @@ static inline simd_f32 simd_times_pow2_f32(simd_f32 s, simd_f32 kd, simd_f32 kf)
 
 /* ---- exponentials: e**-|x|, NaN kept ------------------------------------------------------ */
 /*
- * One algorithm, the portable kernels' (kernels.pxi, exp_nonpositive_f32/_f64:
+ * One algorithm, the portable kernels' (exp_portable.h, csigmoid_exp_neg_abs_f32/_f64:
  * their comment gives the error budget), in the same operations, so that
  * every variant returns the same bits: a = max(-|x|, low) (below `low`,
  * e**a rounds to +0) is split as a = k ln2 + r, kd = a*log2(e) + 1.5 * 2**p
