@@ -1,13 +1,18 @@
 """Time csigmoid/_kernels/include/simd.h's span functions with its tuning constants varied.
 
     python tools/bench/simd_harness/run.py [N] [REPS] [ROUNDS]    (default 100000 300 5)
+    python tools/bench/simd_harness/run.py --accuracy [STEP] [N]  (default 3 6000000)
 
 Each build is a copy of the headers with one change (SIMD_AHEAD, streaming
-never, a reciprocal estimate in place of the division), compiled with
-setup.py's flags for the avx512 and avx2 levels; the builds run alternately,
-ROUNDS times, and the best ns per element of each is printed.  Needs gcc and,
-for the avx512 builds, a CPU with AVX-512.  The figures: BENCHMARKS.md,
-"Kernel design, measured".
+never, a reciprocal estimate in place of the division, the compensated
+exponential of compensated_exponential.patch), compiled with setup.py's flags
+for the avx512 and avx2 levels; the builds run alternately, ROUNDS times, and
+the best ns per element of each is printed.  With --accuracy, accuracy.c
+measures the largest error of sigma and sigma' of the builds that change the
+numbers (as shipped, and the compensated exponential; STEP and N: see
+there).  Needs gcc and, for the avx512 builds, a CPU with AVX-512.  The
+figures: BENCHMARKS.md, "Kernel design, measured" and "What sigma <= 1 ulp
+costs".
 """
 
 import re
@@ -18,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+COMPENSATED = HERE / "compensated_exponential.patch"
 INCLUDE = HERE.parents[2] / "csigmoid" / "_kernels" / "include"  # simd.h and the headers it includes
 FLAGS = ["-O3", "-ffp-contract=off", "-fno-trapping-math", "-fno-math-errno"]
 LEVELS = {
@@ -60,28 +66,52 @@ def variants(level):
         yield f"SIMD_AHEAD {ahead}", {"#define SIMD_AHEAD 8": f"#define SIMD_AHEAD {ahead}"}
     yield "never streamed", {"#define SIMD_STREAM_BYTES (16 << 20)": "#define SIMD_STREAM_BYTES (1LL << 62)"}
     yield "reciprocal estimate", RECIPROCAL[level]
+    yield "compensated exponential", COMPENSATED
 
 
-def build(folder, level, changes):
+def build(folder, level, changes, program="harness.c"):
+    """The headers copied to `folder` with `changes` made (a dict of old text:
+    new text, or a patch file), and `program` compiled against them."""
     folder.mkdir()
     for path in INCLUDE.glob("*.h"):
         shutil.copy(path, folder / path.name)
-    header = folder / "simd.h"
-    text = header.read_text()
-    for old, new in changes.items():
-        if old not in text:
-            sys.exit(f"run.py: simd.h no longer contains {old!r}")
-        text = text.replace(old, new)
-    header.write_text(text)
-    program = folder / "harness"
+    if isinstance(changes, Path):
+        with changes.open() as patch:
+            subprocess.run(["patch", "-s", "-p0"], stdin=patch, cwd=folder, check=True)
+    else:
+        header = folder / "simd.h"
+        text = header.read_text()
+        for old, new in changes.items():
+            if old not in text:
+                sys.exit(f"run.py: simd.h no longer contains {old!r}")
+            text = text.replace(old, new)
+        header.write_text(text)
+    executable = folder / Path(program).stem
     subprocess.run(
-        ["gcc", *FLAGS, *LEVELS[level], f"-I{folder}", str(HERE / "harness.c"), "-o", str(program)],
+        ["gcc", *FLAGS, *LEVELS[level], f"-I{folder}", str(HERE / program), "-o", str(executable), "-lm"],
         check=True,
     )
-    return program
+    return executable
+
+
+def accuracy(argv):
+    """The largest errors of the builds that change the numbers, at each level."""
+    step, n = (argv + ["3", "6000000"][len(argv) :])[:2]
+    with tempfile.TemporaryDirectory() as scratch:
+        for level in LEVELS:
+            for i, (label, changes) in enumerate(variants(level)):
+                if label not in ("as shipped", "compensated exponential"):
+                    continue
+                program = build(Path(scratch) / f"{level}-{i}", level, changes, "accuracy.c")
+                out = subprocess.run([str(program), step, n], capture_output=True, text=True, check=True)
+                for line in out.stdout.splitlines():
+                    print(f"{level}, {label}: {line}")
 
 
 def main(argv):
+    if argv[:1] == ["--accuracy"]:
+        accuracy(argv[1:])
+        return
     n, reps, rounds = (argv + ["100000", "300", "5"][len(argv) :])[:3]
     with tempfile.TemporaryDirectory() as scratch:
         builds = []
