@@ -679,6 +679,63 @@ def test_backward_within_2_ulp_of_the_exact_product(variant, dtype):
     tally.check()
 
 
+def backward_specials(dtype):
+    """(g, y) pairs with y outside [+0, 1] where the product y * (1 - y) and
+    the FMA form y - y*y differ (by a rounding or an overflow), and -0 and
+    NaN: each must reach the general loop even among in-range neighbours."""
+    info = np.finfo(dtype)
+    one = dtype.type(1)
+    return [
+        (dtype.type(0), info.max),  # 0, where g * (y - y*y) is 0 * -inf
+        (dtype.type(1), dtype.type(np.nan)),
+        (dtype.type(3), dtype.type(-0.0)),
+        (dtype.type(2), one + info.eps),
+        (dtype.type(1.5), dtype.type(-3.3)),
+        (dtype.type(1), dtype.type(7.7)),
+        (info.smallest_normal, -info.max / 4),
+    ]
+
+
+def backward_general(g, y):
+    """What sigmoid_backward promises for a y outside [0, 1], in the dtype's
+    own roundings: y * (1 - y), then g times it, or (g * y) * (1 - y) where
+    y * (1 - y) alone overflows; for -0, g * -0."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if y == 0:
+            return g * y
+        slope = y * (1 - y)
+        return (g * y) * (1 - y) if slope == -np.inf else g * slope
+
+
+@pytest.mark.parametrize("dtype", KERNEL_DTYPES, ids=dtype_id)
+def test_backward_one_y_outside_among_in_range_neighbours(variant, dtype):
+    """The contiguous loop checks blocks of y for a value outside [+0, 1] and
+    takes a shorter product where there is none: one such y at a block's
+    first, last or any element, in place or not, gets the general product,
+    and its neighbours the bits they get alone (a call on a one-element
+    copy)."""
+    rng = np.random.default_rng(45)
+    n = 3 * 1024 + 5
+    y = rng.uniform(0, 1, n).astype(dtype)
+    g = rng.uniform(-10, 10, n).astype(dtype)
+    alone = np.concatenate([sigmoid_backward(g[i : i + 1], y[i : i + 1]) for i in range(n)])
+    assert_identical(sigmoid_backward(g, y), alone)
+    for g_special, y_special in backward_specials(dtype):
+        expected = backward_general(g_special, y_special)
+        for position in (0, 1023, 1024, 2 * 1024 + 7, n - 1):
+            g2, y2 = g.copy(), y.copy()
+            g2[position], y2[position] = g_special, y_special
+            with np.errstate(over="ignore", invalid="ignore"):
+                results = [sigmoid_backward(g2, y2), sigmoid_backward(g2, y2, out=y2)]
+            for result in results:
+                rest = np.arange(n) != position
+                assert_identical(result[rest], alone[rest])
+                if np.isnan(expected):
+                    assert np.isnan(result[position])
+                else:
+                    assert_identical(result[position : position + 1], np.array([expected]))
+
+
 def backward_outside_the_unit_interval(dtype):
     """(g, y) with y outside [0, 1], where y * (1 - y) alone can overflow:
     y of every magnitude up to the largest, both signs, g of every magnitude

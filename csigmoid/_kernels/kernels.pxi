@@ -96,32 +96,78 @@ cdef extern from "exp_portable.h" nogil:
     double exp_neg_abs_f64 "csigmoid_exp_neg_abs_f64"(double x)
 
 
+cdef inline real unit_slope_of(real y) noexcept nogil:
+    """y * (1 - y) for y in [0, 1] (a sigmoid's output), to 1.5 ulp.
+
+    With FMA, y - y*y in one rounding; without, the form that does not
+    cancel: y*(1-y) for y >= 0.5 (1-y exact, Sterbenz) and y - y*y below
+    (y*y <= y/2 there, so its rounding costs at most a quarter ulp).
+    """
+    cdef real one = 1, half = 0.5
+    if HAS_FMA:
+        return mul_add(-y, y, y)
+    return y * (one - y) if y >= half else y - y * y
+
+
 cdef inline real backward_one(real g, real y) noexcept nogil:
     """g * y * (1 - y) of the given y, max error 2 ulp (1.5 for y in [0, 1]).
 
-    For y in [0, 1], a sigmoid's output: with FMA, y - y*y in one rounding;
-    without, the form that does not cancel: y*(1-y) for y >= 0.5 (1-y exact,
-    Sterbenz) and y - y*y below (y*y <= y/2 there, so its rounding costs at
-    most a quarter ulp).  Any other y (sigmoid_backward takes what it is
-    given): p = y * (1 - y), which never loses more than its rounding there
-    (|1 - y| >= 1 or |y| >= 1, so p is below the normal range only where y
-    itself is, and then p = y), then g * p; where p overflows (|y| above
-    about the square root of the largest float) while the whole product may
-    not (g = 0: 0, not NaN), (g * y) * (1 - y) instead, whose g * y is
-    normal for any nonzero g at such y.
+    For y in [0, 1], g * unit_slope_of(y).  Any other y (sigmoid_backward
+    takes what it is given): p = y * (1 - y), which never loses more than
+    its rounding there (|1 - y| >= 1 or |y| >= 1, so p is below the normal
+    range only where y itself is, and then p = y), then g * p; where p
+    overflows (|y| above about the square root of the largest float) while
+    the whole product may not (g = 0: 0, not NaN), (g * y) * (1 - y)
+    instead, whose g * y is normal for any nonzero g at such y.
     """
-    cdef real one = 1, half = 0.5
-    cdef real unit_slope, slope
-    if HAS_FMA:
-        unit_slope = mul_add(-y, y, y)
-    else:
-        unit_slope = y * (one - y) if y >= half else y - y * y
+    cdef real one = 1
+    cdef real slope
+    cdef real unit_slope = unit_slope_of(y)
     if y >= 0 and y <= one:
         return g * unit_slope
     slope = y * (one - y)
     if slope == -INFINITY:
         return (g * y) * (one - y)
     return g * slope
+
+
+cdef inline void backward_span(const real* g, const real* y, real* out, int64_t n) noexcept nogil:
+    """out = backward_one(g, y), element by element, bit for bit.
+
+    Almost always y is a sigmoid's output, in [0, 1], where backward_one is
+    g * unit_slope_of(y): each block is first checked for a y outside
+    [+0, 1] (or NaN, or -0, which then takes the general loop: the same
+    bits), and a block without one takes that product alone, a third of
+    backward_one's operations.  The check is on y's bits, in integers, so
+    that it vectorizes everywhere (GCC does not vectorize an OR of double
+    comparisons for SSE2): y is in [+0, 1] exactly when neither its bits
+    nor bits(1) - bits(y) has the sign bit set.  Both loops of a block read y
+    before the product loop writes out, so out may be y or g itself (the
+    ufunc machinery leaves no other overlap).
+    """
+    # a block's y (4 or 8 KiB) is still in L1 when its product loop reads
+    # it again after the check
+    cdef int64_t block = 1024
+    cdef int64_t start = 0, stop, i
+    cdef uint32_t bits32
+    cdef uint64_t bits64
+    while start < n:
+        stop = start + block if n - start > block else n
+        bits32 = 0
+        bits64 = 0
+        if real is float:
+            for i in range(start, stop):
+                bits32 |= f32_bits(y[i]) | (<uint32_t>0x3F800000 - f32_bits(y[i]))
+        else:
+            for i in range(start, stop):
+                bits64 |= f64_bits(y[i]) | (<uint64_t>0x3FF0000000000000 - f64_bits(y[i]))
+        if (bits32 >> 31) | (bits64 >> 63):
+            for i in range(start, stop):
+                out[i] = backward_one(g[i], y[i])
+        else:
+            for i in range(start, stop):
+                out[i] = g[i] * unit_slope_of(y[i])
+        start = stop
 
 
 # --- logarithms: logit and log-sigmoid ------------------------------------------
@@ -333,8 +379,7 @@ cdef inline void run_span(Operation op, const real* in0, const real* in1,
             t = exp_neg_abs_f32(in0[i]) if real is float else exp_neg_abs_f64(in0[i])
             out0[i] = log_sigmoid_of(in0[i], t)
     elif op == OP_BACKWARD:
-        for i in range(n):
-            out0[i] = backward_one(in0[i], in1[i])
+        backward_span(in0, in1, out0, n)
     fpflags_restore(&saved)
 
 

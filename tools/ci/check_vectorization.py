@@ -15,7 +15,8 @@ iteration per thread) that the C file was generated from: each variant
 includes only some of them (the portable sigmoid only in the baseline, the
 SIMD variants their intrinsics instead), and Cython's source comments name
 the .pxi files a C file holds.  Cython writes each of them into the C file once per
-fused-type specialization (float, double), after a comment naming its .pxi
+fused-type specialization (float, double; only one for a loop under
+`if real is float`), after a comment naming its .pxi
 line; the first C `for (` after that comment is that copy of the loop.  Every
 copy must have a "vectorized" remark at its line and, for clang, no "not
 vectorized" one.  Prints one line per variant; exits 1 if any copy of any
@@ -93,8 +94,8 @@ def main(compiler, log_path, c_paths):
             vectorized += bool(done) and not refused
         unit = "bytes" if compiler == "gcc" else "lanes"
         print(
-            f"{name}: {len(copies)} kernel loop copies ({len(loops)} loops x "
-            f"{len(copies) // max(len(loops), 1)} types), vectorized: "
+            f"{name}: {len(copies)} kernel loop copies (of {len(loops)} loops, one copy per "
+            f"fused type a loop is written for), vectorized: "
             f"{vectorized}; vector {unit}: "
             f"{' '.join(sorted(set(widths), key=int)) or '-'}"
         )
