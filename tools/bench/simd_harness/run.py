@@ -4,8 +4,9 @@
     python tools/bench/simd_harness/run.py --accuracy [STEP] [N]  (default 3 6000000)
 
 Each build is a copy of the headers with one change (SIMD_AHEAD, streaming
-never, a reciprocal estimate in place of the division, the compensated
-exponential of compensated_exponential.patch), compiled with setup.py's flags
+never, a reciprocal estimate in place of the division, a software
+prefetch of the input, the compensated exponential of
+compensated_exponential.patch), compiled with setup.py's flags
 for the avx512 and avx2 levels; the builds run alternately, ROUNDS times, and
 the best ns per element of each is printed.  With --accuracy, accuracy.c
 measures the largest error of sigma and sigma' of the builds that change the
@@ -56,6 +57,21 @@ RECIPROCAL = {
         ),
     },
 }
+# Software prefetch of the input, so many bytes ahead of each vector load
+# (the exponentials' loads run SIMD_AHEAD vectors ahead of the quotients
+# already): a candidate where the hardware prefetchers fall behind the
+# kernel out of cache (float64 on Intel moved its bytes at less than half
+# memcpy's rate, BENCHMARKS.md "Out of cache, against the copy").
+PREFETCH_BYTES = (1024, 4096)
+LOAD_VECTOR = """    const int64_t i = v * SIMD_WIDTH;
+    return i + SIMD_WIDTH <= n"""
+
+
+def prefetch(ahead):
+    """The line that prefetches `ahead` bytes beyond vector v (a prefetch never faults)."""
+    return f"    __builtin_prefetch((const char *)(x + i) + {ahead});\n    return"
+
+
 NAMES = ("sigma f32", "sigma f64", "fused f32", "fused f64")
 
 
@@ -66,6 +82,8 @@ def variants(level):
         yield f"SIMD_AHEAD {ahead}", {"#define SIMD_AHEAD 8": f"#define SIMD_AHEAD {ahead}"}
     yield "never streamed", {"#define SIMD_STREAM_BYTES (16 << 20)": "#define SIMD_STREAM_BYTES (1LL << 62)"}
     yield "reciprocal estimate", RECIPROCAL[level]
+    for ahead in PREFETCH_BYTES:
+        yield f"prefetch {ahead} B ahead", {LOAD_VECTOR: LOAD_VECTOR.replace("    return", prefetch(ahead))}
     yield "compensated exponential", COMPENSATED
 
 
@@ -79,13 +97,11 @@ def build(folder, level, changes, program="harness.c"):
         with changes.open() as patch:
             subprocess.run(["patch", "-s", "-p0"], stdin=patch, cwd=folder, check=True)
     else:
-        header = folder / "simd.h"
-        text = header.read_text()
         for old, new in changes.items():
-            if old not in text:
-                sys.exit(f"run.py: simd.h no longer contains {old!r}")
-            text = text.replace(old, new)
-        header.write_text(text)
+            holders = [header for header in sorted(folder.glob("*.h")) if old in header.read_text()]
+            if len(holders) != 1:
+                sys.exit(f"run.py: {len(holders)} headers (not one) contain {old!r}")
+            holders[0].write_text(holders[0].read_text().replace(old, new))
     executable = folder / Path(program).stem
     subprocess.run(
         ["gcc", *FLAGS, *LEVELS[level], f"-I{folder}", str(HERE / program), "-o", str(executable), "-lm"],
